@@ -1,0 +1,43 @@
+#!/usr/bin/env node
+import { demoCommand } from "./demo.js";
+import { fstCommand } from "./fst-command.js";
+
+const USAGE = `soda: dictionary-based entity recognition
+
+usage: soda <command> [options]
+
+commands:
+  demo        compile the bundled countries list and show lookups, prefix and fuzzy search
+  fst         build, inspect and query automaton files (soda fst --help)
+`;
+
+/** Runs the CLI on `argv` (without node and script) and returns the exit code. */
+export async function main(argv: string[], out: (line: string) => void = console.log): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case "demo":
+      return demoCommand(out);
+    case "fst":
+      return fstCommand(rest, out);
+    case undefined:
+    case "help":
+    case "--help":
+    case "-h":
+      out(USAGE);
+      return command === undefined ? 2 : 0;
+    default:
+      out(`soda: unknown command ${JSON.stringify(command)}\n\n${USAGE}`);
+      return 2;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    const e = err as { code?: string; message?: string };
+    console.error(`soda: ${e.code ? `${e.code}: ` : ""}${e.message ?? String(err)}`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,354 @@
+import { crc32 } from "node:zlib";
+import { DuplicateKeyError, OutOfOrderError, OutputValueError, TooLargeError } from "../errors.js";
+import {
+  byteWidth,
+  CHECKSUM_OFFSET,
+  COMMON_INDEX,
+  GEN_COUNT_EXPLICIT,
+  GEN_FINAL,
+  GEN_FINAL_OUTPUT,
+  HEADER_SIZE,
+  MAGIC,
+  MAX_LENGTH,
+  ONE_NEXT_PREV,
+  ONE_TRANS,
+  VERSION,
+  writeU32,
+  writeU64,
+} from "./format.js";
+import { NodeView } from "./node.js";
+
+/** Options of {@link Builder}. */
+export interface BuilderOptions {
+  /**
+   * Number of buckets (two nodes each) of the registry that finds equal suffixes. Bigger finds more
+   * shared suffixes (a smaller automaton) at 24 bytes per bucket. Rounded up to a power of two.
+   * @default 1 << 20 (24 MiB)
+   */
+  registryBuckets?: number;
+  /** Initial capacity of the output array in bytes; it doubles as needed. @default 1 MiB */
+  initialCapacity?: number;
+}
+
+/** A node still open for new transitions: the builder keeps one per byte of the last key. */
+class Unfinished {
+  isFinal = false;
+  finalOutput = 0;
+  count = 0;
+  labels = new Uint8Array(4);
+  outputs = new Float64Array(4);
+  targets = new Float64Array(4);
+
+  push(label: number, output: number): void {
+    if (this.count === this.labels.length) {
+      const cap = this.count * 2;
+      const l = new Uint8Array(cap);
+      l.set(this.labels);
+      this.labels = l;
+      const o = new Float64Array(cap);
+      o.set(this.outputs);
+      this.outputs = o;
+      const t = new Float64Array(cap);
+      t.set(this.targets);
+      this.targets = t;
+    }
+    this.labels[this.count] = label;
+    this.outputs[this.count] = output;
+    this.targets[this.count] = -1;
+    this.count++;
+  }
+
+  /** Adds `v` to every output leaving this node (outputs pushed down from its parent). */
+  prependOutput(v: number): void {
+    if (this.isFinal) this.finalOutput += v;
+    for (let i = 0; i < this.count; i++) this.outputs[i] += v;
+  }
+
+  reset(): void {
+    this.isFinal = false;
+    this.finalOutput = 0;
+    this.count = 0;
+  }
+}
+
+const EMPTY = new Uint8Array(0);
+
+/**
+ * Builds a minimal acyclic FST from keys given in byte-lexicographic order, each with a non-negative
+ * integer output, as in Daciuk et al. and BurntSushi's `fst`: each node is frozen as soon as no later
+ * key can reach it, and an equal node already written is reused instead (prefixes are shared by
+ * construction, suffixes through the registry).
+ *
+ * Contract:
+ * - keys strictly ascend in byte order: a smaller key throws {@link OutOfOrderError}, a repeated one
+ *   {@link DuplicateKeyError}; either leaves the builder usable with the keys inserted so far;
+ * - outputs are safe integers ≥ 0 ({@link OutputValueError});
+ * - memory is the output array plus the registry (fixed size) plus O(longest key) open nodes: it does
+ *   not grow with the number of keys beyond the automaton itself. Minimality is exact while the
+ *   registry holds every node and near-minimal beyond (a suffix evicted from the registry is written
+ *   again, never wrongly shared).
+ *
+ * Cost: O(key length) amortized per insert, plus one registry probe per frozen node.
+ */
+export class Builder {
+  private data: Uint8Array;
+  private len = HEADER_SIZE;
+  private readonly stack: Unfinished[] = [new Unfinished()];
+  private last: Uint8Array = new Uint8Array(64);
+  private lastLen = -1;
+  private count = 0;
+  private regAddr: Float64Array;
+  private regHash: Int32Array;
+  private regMask: number;
+  private readonly regMaxBuckets: number;
+  private written = 0;
+  private readonly view = new NodeView();
+  private scratch = new Uint8Array(64);
+  private finished = false;
+
+  constructor(options: BuilderOptions = {}) {
+    this.regMaxBuckets = 2 ** Math.ceil(Math.log2(Math.max(16, options.registryBuckets ?? 1 << 20)));
+    // Start small (a commit of a hundred names should not zero 24 MiB) and double with the nodes written.
+    const buckets = Math.min(this.regMaxBuckets, 1 << 12);
+    this.regAddr = new Float64Array(buckets * 2);
+    this.regHash = new Int32Array(buckets * 2);
+    this.regMask = buckets - 1;
+    this.data = new Uint8Array(Math.max(HEADER_SIZE * 2, options.initialCapacity ?? 1 << 20));
+  }
+
+  /** Number of keys inserted so far. */
+  get size(): number {
+    return this.count;
+  }
+
+  /** Adds `key` with `output`. See the class contract for ordering and errors. */
+  insert(key: Uint8Array, output = 0): void {
+    if (this.finished) throw new Error("Builder.insert after finish(): create a new Builder");
+    if (!Number.isSafeInteger(output) || output < 0) throw new OutputValueError(output);
+    const prefix = this.checkOrder(key);
+    const stack = this.stack;
+    this.freezeFrom(prefix + 1);
+    // Push the new output down the shared prefix: each transition keeps the common part.
+    let out = output;
+    for (let i = 0; i < prefix; i++) {
+      const node = stack[i];
+      const j = node.count - 1;
+      const existing = node.outputs[j];
+      const common = Math.min(existing, out);
+      const rest = existing - common;
+      node.outputs[j] = common;
+      out -= common;
+      if (rest > 0) stack[i + 1].prependOutput(rest);
+    }
+    for (let i = stack.length; i <= key.length; i++) stack.push(new Unfinished());
+    if (key.length === prefix) {
+      // Only the empty key as the first key gets here: longer keys always extend past the prefix.
+      stack[prefix].isFinal = true;
+      stack[prefix].finalOutput = out;
+    } else {
+      stack[prefix].push(key[prefix], out);
+      for (let i = prefix + 1; i < key.length; i++) stack[i].push(key[i], 0);
+      const leaf = stack[key.length];
+      leaf.isFinal = true;
+      leaf.finalOutput = 0;
+    }
+    this.remember(key);
+    this.count++;
+  }
+
+  /**
+   * Freezes every open node and returns the serialized FST (header with checksum, then nodes), a fresh
+   * array of exactly the automaton's size. The builder cannot be used afterwards.
+   */
+  finish(): Uint8Array {
+    if (this.finished) throw new Error("Builder.finish called twice");
+    this.freezeFrom(1);
+    const root = this.compile(this.stack[0]);
+    this.finished = true;
+    const out = this.data.slice(0, this.len);
+    this.data = EMPTY;
+    out.set(MAGIC, 0);
+    writeU32(out, 8, VERSION);
+    writeU32(out, 12, 0);
+    writeU64(out, 16, this.count);
+    writeU64(out, 24, root);
+    writeU64(out, 32, out.length);
+    writeU32(out, 44, 0);
+    const crc = crc32(out.subarray(CHECKSUM_OFFSET + 4), crc32(out.subarray(0, CHECKSUM_OFFSET)));
+    writeU32(out, CHECKSUM_OFFSET, crc);
+    return out;
+  }
+
+  /** Validates ordering against the previous key; returns the length of the common prefix. */
+  private checkOrder(key: Uint8Array): number {
+    if (this.lastLen < 0) return 0;
+    const last = this.last;
+    const n = Math.min(this.lastLen, key.length);
+    let i = 0;
+    while (i < n && last[i] === key[i]) i++;
+    if (i === n) {
+      if (key.length === this.lastLen) throw new DuplicateKeyError(key.slice());
+      if (key.length < this.lastLen) throw new OutOfOrderError(last.slice(0, this.lastLen), key.slice());
+      return i;
+    }
+    if (key[i] < last[i]) throw new OutOfOrderError(last.slice(0, this.lastLen), key.slice());
+    return i;
+  }
+
+  private remember(key: Uint8Array): void {
+    if (key.length > this.last.length) this.last = new Uint8Array(key.length * 2);
+    this.last.set(key);
+    this.lastLen = key.length;
+  }
+
+  /** Freezes the open nodes at depth ≥ `depth` (deepest first) and links them into their parents. */
+  private freezeFrom(depth: number): void {
+    const stack = this.stack;
+    for (let d = this.lastLen; d >= depth; d--) {
+      const addr = this.compile(stack[d]);
+      const parent = stack[d - 1];
+      parent.targets[parent.count - 1] = addr;
+      stack[d].reset();
+    }
+  }
+
+  /** Returns the address of a written node equal to `node`, writing it if the registry has none. */
+  private compile(node: Unfinished): number {
+    let h = node.isFinal ? 0x9e3779b1 : 0x85ebca6b;
+    h = mix(h, node.finalOutput);
+    for (let i = 0; i < node.count; i++) {
+      h = Math.imul(h ^ node.labels[i], 0x01000193);
+      h = mix(h, node.outputs[i]);
+      h = mix(h, node.targets[i]);
+    }
+    h ^= h >>> 15;
+    const b = (h & this.regMask) * 2;
+    const ra = this.regAddr;
+    const rh = this.regHash;
+    if (ra[b] !== 0 && rh[b] === h && this.equals(ra[b], node)) return ra[b];
+    if (ra[b + 1] !== 0 && rh[b + 1] === h && this.equals(ra[b + 1], node)) {
+      // Move to the front: the two cells of a bucket are kept in least-recently-used order.
+      const a = ra[b + 1];
+      ra[b + 1] = ra[b];
+      rh[b + 1] = rh[b];
+      ra[b] = a;
+      rh[b] = h;
+      return a;
+    }
+    const addr = this.write(node);
+    if (++this.written > this.regMask + 1 && this.regMask + 1 < this.regMaxBuckets) this.growRegistry();
+    this.register(addr, h);
+    return addr;
+  }
+
+  /** Doubles the registry, keeping every remembered node (most recent first in each bucket). */
+  private growRegistry(): void {
+    const oldAddr = this.regAddr;
+    const oldHash = this.regHash;
+    const buckets = (this.regMask + 1) * 2;
+    this.regAddr = new Float64Array(buckets * 2);
+    this.regHash = new Int32Array(buckets * 2);
+    this.regMask = buckets - 1;
+    // Older cells (slot 1) first, so that the fresher slot-0 cells end up in front.
+    for (const slot of [1, 0]) {
+      for (let i = slot; i < oldAddr.length; i += 2)
+        if (oldAddr[i] !== 0) this.register(oldAddr[i], oldHash[i]);
+    }
+  }
+
+  private register(addr: number, h: number): void {
+    const b = (h & this.regMask) * 2;
+    this.regAddr[b + 1] = this.regAddr[b];
+    this.regHash[b + 1] = this.regHash[b];
+    this.regAddr[b] = addr;
+    this.regHash[b] = h;
+  }
+
+  private equals(addr: number, node: Unfinished): boolean {
+    const v = this.view.load(this.data, addr);
+    if (v.isFinal !== node.isFinal || v.finalOutput !== node.finalOutput) return false;
+    if (v.numTransitions !== node.count) return false;
+    for (let i = 0; i < node.count; i++) {
+      if (v.label(i) !== node.labels[i] || v.target(i) !== node.targets[i] || v.output(i) !== node.outputs[i])
+        return false;
+    }
+    return true;
+  }
+
+  /** Encodes `node` in read order into the scratch array, then writes it reversed; returns its address. */
+  private write(node: Unfinished): number {
+    const start = this.len;
+    const n = node.count;
+    if (this.scratch.length < 32 + n * 17) this.scratch = new Uint8Array(64 + n * 17);
+    const s = this.scratch;
+    let k = 0;
+    if (n === 1 && !node.isFinal && node.outputs[0] === 0) {
+      const label = node.labels[0];
+      const code = COMMON_INDEX[label];
+      const d = start - node.targets[0];
+      s[k++] = ONE_TRANS | (d === 1 ? ONE_NEXT_PREV : 0) | code;
+      if (code === 0) s[k++] = label;
+      if (d !== 1) k = putVarint(s, k, d);
+    } else {
+      const explicit = n >= GEN_COUNT_EXPLICIT;
+      s[k++] =
+        (node.isFinal ? GEN_FINAL : 0) |
+        (node.finalOutput > 0 ? GEN_FINAL_OUTPUT : 0) |
+        (explicit ? GEN_COUNT_EXPLICIT : n);
+      if (explicit) s[k++] = n - 1;
+      if (node.finalOutput > 0) k = putVarint(s, k, node.finalOutput);
+      if (n > 0) {
+        let maxOut = 0;
+        let maxDist = 1;
+        for (let i = 0; i < n; i++) {
+          if (node.outputs[i] > maxOut) maxOut = node.outputs[i];
+          const d = start - node.targets[i];
+          if (d > maxDist) maxDist = d;
+        }
+        const ow = byteWidth(maxOut);
+        const dw = byteWidth(maxDist);
+        s[k++] = (ow << 4) | dw;
+        for (let i = 0; i < n; i++) s[k++] = node.labels[i];
+        for (let i = 0; i < n; i++) k = putFixed(s, k, start - node.targets[i], dw);
+        if (ow > 0) for (let i = 0; i < n; i++) k = putFixed(s, k, node.outputs[i], ow);
+      }
+    }
+    this.reserve(k);
+    const data = this.data;
+    const end = start + k - 1;
+    for (let j = 0; j < k; j++) data[end - j] = s[j];
+    this.len = start + k;
+    return end;
+  }
+
+  private reserve(extra: number): void {
+    const need = this.len + extra;
+    if (need <= this.data.length) return;
+    if (need > MAX_LENGTH) throw new TooLargeError(need);
+    const grown = new Uint8Array(Math.min(MAX_LENGTH, Math.max(need, this.data.length * 2)));
+    grown.set(this.data.subarray(0, this.len));
+    this.data = grown;
+  }
+}
+
+function mix(h: number, v: number): number {
+  h = Math.imul(h ^ (v >>> 0), 0x01000193);
+  return Math.imul(h ^ Math.floor(v / 0x1_0000_0000), 0x01000193);
+}
+
+function putVarint(s: Uint8Array, k: number, v: number): number {
+  while (v >= 0x80) {
+    s[k++] = (v % 128) | 0x80;
+    v = Math.floor(v / 128);
+  }
+  s[k++] = v;
+  return k;
+}
+
+function putFixed(s: Uint8Array, k: number, v: number, width: number): number {
+  for (let i = 0; i < width; i++) {
+    s[k++] = v % 256;
+    v = Math.floor(v / 256);
+  }
+  return k;
+}
