@@ -333,7 +333,7 @@ export class Builder {
 
 function mix(h: number, v: number): number {
   h = Math.imul(h ^ (v >>> 0), 0x01000193);
-  return Math.imul(h ^ Math.floor(v / 0x1_0000_0000), 0x01000193);
+  return v > 0xffff_ffff ? Math.imul(h ^ Math.floor(v / 0x1_0000_0000), 0x01000193) : h;
 }
 
 function putVarint(s: Uint8Array, k: number, v: number): number {

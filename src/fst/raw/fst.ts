@@ -193,14 +193,64 @@ export class RawFst {
     return v;
   }
 
-  /** Output of `key`, or -1 when the key is absent. O(key length). */
-  get(key: Uint8Array): number {
-    let addr = this.root;
-    let out = 0;
-    for (let i = 0; i < key.length; i++) {
-      addr = this.step(addr, key[i]);
-      if (addr === NONE) return -1;
-      out += this.stepOutput;
+  /**
+   * Output of the key `bytes[start, end)`, or -1 when the key is absent. O(key length). Taking a range
+   * lets callers look up keys inside a larger buffer without creating a view per key. The walk is
+   * inlined here (not a loop over {@link step}): lookups are bound by memory latency, and the call and
+   * field stores per byte cost a third of the time.
+   */
+  get(bytes: Uint8Array, start = 0, end = bytes.length): number {
+    if (start >= end) return this.isFinal(this.root) ? this.finalOutput(this.root) : -1;
+    let addr = this.rootTargets[bytes[start]];
+    if (addr === NONE) return -1;
+    let out = this.rootOutputs[bytes[start]];
+    const data = this.data;
+    for (let i = start + 1; i < end; i++) {
+      const byte = bytes[i];
+      const h = data[addr];
+      let p = addr - 1;
+      if (h & ONE_TRANS) {
+        const code = h & 0x3f;
+        const label = code === 0 ? data[p--] : COMMON_INPUTS[code];
+        if (label !== byte) return -1;
+        if (h & ONE_NEXT_PREV) {
+          addr = p;
+          continue;
+        }
+        let d = 0;
+        let mul = 1;
+        let b: number;
+        do {
+          b = data[p--];
+          d += (b & 0x7f) * mul;
+          mul *= 128;
+        } while (b & 0x80 && mul < 2 ** 56);
+        addr = p + 1 - d;
+        continue;
+      }
+      let n = h & GEN_COUNT_MASK;
+      if (n === 0) return -1;
+      if (n === GEN_COUNT_EXPLICIT) n = data[p--] + 1;
+      if (h & GEN_FINAL_OUTPUT) while (data[p--] & 0x80);
+      const widths = data[p--];
+      let j = 0;
+      if (n <= 16) {
+        while (j < n && data[p - j] < byte) j++;
+      } else {
+        let hi = n;
+        while (j < hi) {
+          const mid = (j + hi) >>> 1;
+          if (data[p - mid] < byte) j = mid + 1;
+          else hi = mid;
+        }
+      }
+      if (j === n || data[p - j] !== byte) return -1;
+      const ow = widths >> 4;
+      const dw = widths & 0x0f;
+      const distPos = p - n;
+      const outPos = distPos - n * dw;
+      if (ow !== 0) out += readFixed(data, outPos - j * ow, ow);
+      addr = outPos - n * ow + 1 - readFixed(data, distPos - j * dw, dw);
     }
     return this.isFinal(addr) ? out + this.finalOutput(addr) : -1;
   }
