@@ -1,0 +1,332 @@
+import { foldToAscii } from "./ascii-fold.js";
+import { APOS, BLOCK, CHAR_CLASS, classifyCodePoint, MARK, SURROGATE, WORD } from "./char-class.js";
+import { krovetzStem } from "./krovetz-stemmer.js";
+import { minimalStem } from "./minimal-stemmer.js";
+import { MODE_STEPS, type ModeSteps, type StreamingMode } from "./modes.js";
+import { porterStem } from "./porter.js";
+import { removePossessive } from "./possessive.js";
+import { isStopWord } from "./stop-words.js";
+
+/** The byte that joins the tokens of a name into an FST key (tokens never contain it). */
+export const TOKEN_SEPARATOR = 0x20;
+
+/**
+ * The tokens of one text after analysis, in reusable typed arrays (no object or string per token).
+ * Token `t` covers `text.slice(begin[t], end[t])` (UTF-16 offsets, `end` exclusive) and normalizes to
+ * `bytes[byteStart[t], byteEnd[t])`. `blockBefore[t]` is 1 when a hard boundary (U+2029, emitted by the
+ * markup clean-up between blocks) precedes the token: no match may span it. Tokens dropped by the mode
+ * (stop words) are absent, so a walk steps over them.
+ */
+export class AnalyzedText {
+  count = 0;
+  begin: Int32Array = new Int32Array(64);
+  end: Int32Array = new Int32Array(64);
+  byteStart: Int32Array = new Int32Array(64);
+  byteEnd: Int32Array = new Int32Array(64);
+  blockBefore: Uint8Array = new Uint8Array(64);
+  bytes: Uint8Array = new Uint8Array(512);
+  byteLength = 0;
+  /** Number of tokens the mode dropped (stop words). */
+  dropped = 0;
+
+  reset(): void {
+    this.count = 0;
+    this.byteLength = 0;
+    this.dropped = 0;
+  }
+
+  /** Makes room for one more token and `moreBytes` more bytes. */
+  reserve(moreBytes: number): void {
+    if (this.count === this.begin.length) {
+      const cap = this.count * 2;
+      this.begin = grow32(this.begin, cap);
+      this.end = grow32(this.end, cap);
+      this.byteStart = grow32(this.byteStart, cap);
+      this.byteEnd = grow32(this.byteEnd, cap);
+      const b = new Uint8Array(cap);
+      b.set(this.blockBefore);
+      this.blockBefore = b;
+    }
+    if (this.byteLength + moreBytes > this.bytes.length) {
+      const b = new Uint8Array(Math.max(this.bytes.length * 2, this.byteLength + moreBytes));
+      b.set(this.bytes.subarray(0, this.byteLength));
+      this.bytes = b;
+    }
+  }
+}
+
+function grow32(a: Int32Array, cap: number): Int32Array {
+  const b = new Int32Array(cap);
+  b.set(a);
+  return b;
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+const astralClass = new Map<number, number>();
+
+/** Class of the code point starting at `i` (a surrogate pair), memoized per code point. */
+function surrogateClass(text: string, i: number): number {
+  const cp = text.codePointAt(i)!;
+  if (cp < 0x10000) return 0; // a lone surrogate: broken UTF-16 is a separator, never a crash
+  let c = astralClass.get(cp);
+  if (c === undefined) {
+    c = classifyCodePoint(cp);
+    astralClass.set(cp, c);
+  }
+  return c;
+}
+
+/**
+ * Memo of the last steps of a chain (stop words, stemming) per distinct token, keyed by the token's
+ * bytes in an open-addressing table over typed arrays: a token seen before costs one hash and one
+ * compare, no string. Bounded: cleared when full.
+ */
+class TokenMemo {
+  private static readonly SLOTS = 1 << 16;
+  private readonly hashes = new Int32Array(TokenMemo.SLOTS);
+  private readonly keyStart = new Int32Array(TokenMemo.SLOTS);
+  private readonly keyLen = new Int32Array(TokenMemo.SLOTS).fill(-1);
+  private readonly valStart = new Int32Array(TokenMemo.SLOTS);
+  private readonly valLen = new Int32Array(TokenMemo.SLOTS);
+  private pool = new Uint8Array(1 << 20);
+  private poolLen = 0;
+  private used = 0;
+
+  constructor(private readonly transform: (word: string) => string | null) {}
+
+  /**
+   * Rewrites `t.bytes[from, t.byteLength)` in place with the memoized result; returns false when the
+   * token is to be dropped.
+   */
+  apply(t: AnalyzedText, from: number): boolean {
+    const bytes = t.bytes;
+    const to = t.byteLength;
+    const len = to - from;
+    let h = 0x811c9dc5;
+    for (let i = from; i < to; i++) h = Math.imul(h ^ bytes[i], 0x01000193);
+    const mask = TokenMemo.SLOTS - 1;
+    let s = h & mask;
+    const pool = this.pool;
+    for (;;) {
+      const kl = this.keyLen[s];
+      if (kl < 0) break;
+      if (kl === len && this.hashes[s] === h) {
+        const ks = this.keyStart[s];
+        let eq = true;
+        for (let i = 0; i < len; i++) {
+          if (pool[ks + i] !== bytes[from + i]) {
+            eq = false;
+            break;
+          }
+        }
+        if (eq) return this.emit(t, from, s);
+      }
+      s = (s + 1) & mask;
+    }
+    // Miss: the only place a string is made, once per distinct token.
+    const word = decoder.decode(bytes.subarray(from, to));
+    const out = this.transform(word);
+    const enc = out === null ? null : encoder.encode(out);
+    if (this.used * 4 >= TokenMemo.SLOTS * 3 || this.poolLen + len + (enc?.length ?? 0) > pool.length) {
+      this.clear();
+      s = h & mask;
+    }
+    const p = this.pool;
+    this.hashes[s] = h;
+    this.keyStart[s] = this.poolLen;
+    this.keyLen[s] = len;
+    p.set(bytes.subarray(from, to), this.poolLen);
+    this.poolLen += len;
+    if (enc === null) {
+      this.valLen[s] = -1;
+    } else {
+      this.valStart[s] = this.poolLen;
+      this.valLen[s] = enc.length;
+      p.set(enc, this.poolLen);
+      this.poolLen += enc.length;
+    }
+    this.used++;
+    return this.emit(t, from, s);
+  }
+
+  private emit(t: AnalyzedText, from: number, s: number): boolean {
+    const vl = this.valLen[s];
+    if (vl < 0) return false;
+    t.byteLength = from;
+    t.reserve(vl);
+    t.bytes.set(this.pool.subarray(this.valStart[s], this.valStart[s] + vl), from);
+    t.byteLength = from + vl;
+    return true;
+  }
+
+  private clear(): void {
+    this.keyLen.fill(-1);
+    this.poolLen = 0;
+    this.used = 0;
+  }
+}
+
+function stemmerOf(steps: ModeSteps): ((w: string) => string) | null {
+  switch (steps.stem) {
+    case "minimal":
+      return minimalStem;
+    case "krovetz":
+      return krovetzStem;
+    case "porter":
+      return porterStem;
+    default:
+      return null;
+  }
+}
+
+/**
+ * Tokenizes and normalizes text for one matching mode, identically for dictionary names and for the
+ * text being tagged (one code path for both is what makes them meet).
+ *
+ * Tokens are maximal runs of Unicode letters and digits, with combining marks attached and an
+ * apostrophe kept between two word characters; everything else separates ("β-catenin" is β + catenin,
+ * "cGMP" stays whole). Offsets are UTF-16 indices into the text as given: surrogate pairs and
+ * combining marks never shift them. Then: possessive `'s` removed, lower case (all but `exact`), ASCII
+ * folding, stop words dropped, stemming.
+ *
+ * Cost: ASCII tokens are normalized byte by byte with no allocation; a token with non-ASCII characters
+ * makes one string; stop-word and stemming steps are memoized per distinct token ({@link TokenMemo}).
+ * An Analyzer is not thread-safe but is reusable across texts.
+ */
+export class Analyzer {
+  readonly mode: StreamingMode;
+  private readonly lower: boolean;
+  private readonly memo: TokenMemo | null;
+  private readonly scratch = new AnalyzedText();
+
+  constructor(mode: StreamingMode) {
+    this.mode = mode;
+    const steps = MODE_STEPS[mode];
+    this.lower = steps.lower;
+    const stem = stemmerOf(steps);
+    const stop = steps.stop;
+    this.memo =
+      stop || stem
+        ? new TokenMemo((w) => {
+            if (stop && isStopWord(w)) return null;
+            return stem ? stem(w) : w;
+          })
+        : null;
+  }
+
+  /** Analyzes `text` into `into` (reset first) and returns it. O(text length). */
+  analyze(text: string, into: AnalyzedText = new AnalyzedText()): AnalyzedText {
+    into.reset();
+    const n = text.length;
+    let block = false;
+    let i = 0;
+    while (i < n) {
+      const c = text.charCodeAt(i);
+      let cls = CHAR_CLASS[c];
+      let width = 1;
+      if (cls === SURROGATE) {
+        cls = surrogateClass(text, i);
+        width = cls === 0 ? 1 : 2;
+      }
+      if (cls !== WORD) {
+        if (cls === BLOCK) block = true;
+        i += width;
+        continue;
+      }
+      // A token starts at i: scan to its end, noting whether it is plain ASCII.
+      let ascii = c < 0x80;
+      let j = i + width;
+      while (j < n) {
+        const d = text.charCodeAt(j);
+        const k = CHAR_CLASS[d];
+        if (k === WORD) {
+          if (d >= 0x80) ascii = false;
+          j++;
+        } else if (k === MARK) {
+          ascii = false;
+          j++;
+        } else if (k === SURROGATE) {
+          const sk = surrogateClass(text, j);
+          if (sk !== WORD && sk !== MARK) break;
+          ascii = false;
+          j += 2;
+        } else if (k === APOS && j + 1 < n && isWordAt(text, j + 1)) {
+          if (d !== 0x27) ascii = false;
+          j++;
+        } else break;
+      }
+      this.emit(text, i, j, ascii, block, into);
+      block = false;
+      i = j;
+    }
+    return into;
+  }
+
+  /**
+   * The FST key of a dictionary name: its normalized tokens joined by {@link TOKEN_SEPARATOR}, or null
+   * when nothing remains (a name of stop words or punctuation), which the caller skips and counts.
+   */
+  key(name: string): Uint8Array | null {
+    const t = this.analyze(name, this.scratch);
+    if (t.count === 0) return null;
+    let len = t.count - 1;
+    for (let k = 0; k < t.count; k++) len += t.byteEnd[k] - t.byteStart[k];
+    const key = new Uint8Array(len);
+    let p = 0;
+    for (let k = 0; k < t.count; k++) {
+      if (k > 0) key[p++] = TOKEN_SEPARATOR;
+      key.set(t.bytes.subarray(t.byteStart[k], t.byteEnd[k]), p);
+      p += t.byteEnd[k] - t.byteStart[k];
+    }
+    return key;
+  }
+
+  private emit(text: string, b: number, e: number, ascii: boolean, block: boolean, t: AnalyzedText): void {
+    const from = t.byteLength;
+    if (ascii) {
+      let end = e;
+      if (end - b >= 3 && text.charCodeAt(end - 2) === 0x27) {
+        const s = text.charCodeAt(end - 1);
+        if (s === 0x73 || s === 0x53) end -= 2;
+      }
+      t.reserve(end - b);
+      const bytes = t.bytes;
+      let p = from;
+      if (this.lower) {
+        for (let k = b; k < end; k++) {
+          const c = text.charCodeAt(k);
+          bytes[p++] = c >= 0x41 && c <= 0x5a ? c + 32 : c;
+        }
+      } else {
+        for (let k = b; k < end; k++) bytes[p++] = text.charCodeAt(k);
+      }
+      t.byteLength = p;
+    } else {
+      let s = removePossessive(text.slice(b, e));
+      if (this.lower) s = s.toLowerCase();
+      s = foldToAscii(s);
+      if (s.length === 0) return;
+      t.reserve(s.length * 3);
+      t.byteLength += encoder.encodeInto(s, t.bytes.subarray(from)).written;
+    }
+    if (this.memo !== null && !this.memo.apply(t, from)) {
+      t.byteLength = from;
+      t.dropped++;
+      return;
+    }
+    if (t.byteLength === from) return;
+    t.reserve(0);
+    const k = t.count++;
+    t.begin[k] = b;
+    t.end[k] = e;
+    t.byteStart[k] = from;
+    t.byteEnd[k] = t.byteLength;
+    t.blockBefore[k] = block ? 1 : 0;
+  }
+}
+
+function isWordAt(text: string, i: number): boolean {
+  const c = CHAR_CLASS[text.charCodeAt(i)];
+  return c === WORD || (c === SURROGATE && surrogateClass(text, i) === WORD);
+}
