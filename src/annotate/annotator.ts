@@ -70,7 +70,9 @@ export class Annotator {
         const begin = cleaned.from ? cleaned.from[b] : b;
         const end = cleaned.to ? cleaned.to[e - 1] : e;
         const covered = text.slice(begin, end);
-        const lowerCovered = mode === "exact" ? "" : cleaned.text.slice(b, e).toLowerCase();
+        // Whitespace runs and line breaks inside a mention are not edits: compare with single spaces.
+        const lowerCovered =
+          mode === "exact" ? "" : cleaned.text.slice(b, e).replace(/\s+/g, " ").toLowerCase();
         const key = m.key[k];
         for (let p = compiled.postStart[key]; p < compiled.postStart[key + 1]; p++) {
           const entry = lex.entries[compiled.postEntity[p]];

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { annotateCommand } from "./annotate-command.js";
 import { demoCommand } from "./demo.js";
 import { fstCommand } from "./fst-command.js";
 
@@ -7,6 +8,7 @@ const USAGE = `soda: dictionary-based entity recognition
 usage: soda <command> [options]
 
 commands:
+  annotate    tag JSONL documents against lexicons, in-process (soda annotate --help)
   demo        compile the bundled countries list and show lookups, prefix and fuzzy search
   fst         build, inspect and query automaton files (soda fst --help)
 `;
@@ -19,6 +21,8 @@ export async function main(argv: string[], out: (line: string) => void = console
       return demoCommand(out);
     case "fst":
       return fstCommand(rest, out);
+    case "annotate":
+      return annotateCommand(rest, (line) => console.error(line));
     case undefined:
     case "help":
     case "--help":

@@ -1,0 +1,135 @@
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { annotateCommand } from "../../src/cli/annotate-command.js";
+
+const COUNTRIES = new URL("../../ontologies/samples/countries.tsv", import.meta.url).pathname;
+
+function run(args: string[]): Promise<{ code: number; log: string[] }> {
+  const log: string[] = [];
+  return annotateCommand(args, (l) => log.push(l)).then((code) => ({ code, log }));
+}
+
+describe("soda annotate", () => {
+  const dir = mkdtempSync(join(tmpdir(), "soda-annotate-"));
+  const input = join(dir, "in.jsonl");
+  writeFileSync(
+    input,
+    [
+      JSON.stringify({ id: "a", text: "Flights from France to the United States of America." }),
+      "",
+      JSON.stringify({ id: 2, text: "<p>Viet Nam</p><p>and Korea</p>", extra: true }),
+      JSON.stringify({ id: "c", text: "no country here" }),
+    ].join("\n"),
+  );
+
+  it("writes one line per document, in input order, with offsets into the text", async () => {
+    const output = join(dir, "out.jsonl");
+    const { code } = await run([
+      "--tsv",
+      COUNTRIES,
+      "--lexicon",
+      "countries",
+      "--matching",
+      "lower",
+      "--input",
+      input,
+      "--output",
+      output,
+    ]);
+    expect(code).toBe(0);
+    const lines = readFileSync(output, "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
+    expect(lines.map((l) => l.id)).toEqual(["a", 2, "c"]);
+    expect(lines[0].annotations.map((a: { id: string }) => a.id)).toEqual(["FR", "US"]);
+    expect(lines[0].annotations[1]).toMatchObject({
+      coveredText: "United States of America",
+      begin: 27,
+      end: 51,
+      lexicon: "countries",
+    });
+    expect(lines[2].annotations).toEqual([]);
+  });
+
+  it("reads markup with --format html", async () => {
+    const output = join(dir, "html.jsonl");
+    const { code } = await run([
+      "--tsv",
+      COUNTRIES,
+      "--matching",
+      "lower",
+      "--format",
+      "html",
+      "--input",
+      input,
+      "--output",
+      output,
+    ]);
+    expect(code).toBe(0);
+    const second = JSON.parse(readFileSync(output, "utf8").split("\n")[1]);
+    expect(
+      second.annotations.map((a: { coveredText: string; lexicon: string }) => [a.coveredText, a.lexicon]),
+    ).toEqual([["Viet Nam", "countries"]]);
+  });
+
+  it("finds lexicons in --data-dir by name", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "soda-data-"));
+    writeFileSync(join(dataDir, "mesh.tsv"), "D003424\tCrohn Disease|Crohn's Enteritis\n");
+    writeFileSync(join(dataDir, "in.jsonl"), `${JSON.stringify({ id: 1, text: "crohn's disease" })}\n`);
+    const output = join(dataDir, "out.jsonl");
+    const { code } = await run([
+      "--data-dir",
+      dataDir,
+      "--lexicon",
+      "mesh",
+      "--matching",
+      "stem3",
+      "--input",
+      join(dataDir, "in.jsonl"),
+      "--output",
+      output,
+    ]);
+    expect(code).toBe(0);
+    expect(JSON.parse(readFileSync(output, "utf8")).annotations[0].id).toBe("D003424");
+  });
+
+  it("rejects an unknown mode, policy, format or lexicon with the valid choices", async () => {
+    const output = join(dir, "never.jsonl");
+    const bad = await run([
+      "--tsv",
+      COUNTRIES,
+      "--matching",
+      "fuzzzy",
+      "--overlaps",
+      "SOME",
+      "--input",
+      input,
+      "--output",
+      output,
+    ]);
+    expect(bad.code).toBe(2);
+    expect(bad.log[0]).toMatch(/unknown --matching "fuzzzy": use one of exact, lower/);
+    expect(bad.log[0]).toMatch(/unknown --overlaps "SOME"/);
+    const missing = await run(["--data-dir", dir, "--lexicon", "nope", "--input", input, "--output", output]);
+    expect(missing.code).toBe(2);
+    expect(missing.log[0]).toMatch(/unknown lexicon "nope"/);
+    expect(existsSync(output)).toBe(false);
+  });
+
+  it("fails on a malformed line, naming it, and writes no partial output", async () => {
+    const broken = join(dir, "broken.jsonl");
+    writeFileSync(broken, `${JSON.stringify({ id: 1, text: "France" })}\n{"id": 2, "text": "Fra\n`);
+    const output = join(dir, "broken-out.jsonl");
+    const { code, log } = await run(["--tsv", COUNTRIES, "--input", broken, "--output", output]);
+    expect(code).toBe(1);
+    expect(log[0]).toMatch(/broken\.jsonl:2: not JSON/);
+    expect(existsSync(output)).toBe(false);
+    writeFileSync(broken, `${JSON.stringify({ id: 1, body: "France" })}\n`);
+    expect((await run(["--tsv", COUNTRIES, "--input", broken, "--output", output])).log[0]).toMatch(
+      /string "text"/,
+    );
+  });
+});
