@@ -22,8 +22,9 @@ import { NodeView } from "./node.js";
 export interface BuilderOptions {
   /**
    * Number of buckets (two nodes each) of the registry that finds equal suffixes. Bigger finds more
-   * shared suffixes (a smaller automaton) at 24 bytes per bucket. Rounded up to a power of two.
-   * @default 1 << 20 (24 MiB)
+   * shared suffixes (a smaller automaton) at 32 bytes per bucket. Rounded up to a power of two; the
+   * registry starts small and doubles with the nodes written up to this bound.
+   * @default 1 << 20 (32 MiB)
    */
   registryBuckets?: number;
   /** Initial capacity of the output array in bytes; it doubles as needed. @default 1 MiB */
@@ -97,9 +98,10 @@ export class Builder {
   private last: Uint8Array = new Uint8Array(64);
   private lastLen = -1;
   private count = 0;
-  private regAddr: Float64Array;
-  private regHash: Int32Array;
+  /** Registry buckets of two cells, each cell (hash, address), interleaved so a probe touches one line. */
+  private reg: Float64Array;
   private regMask: number;
+  private wroteLast = false;
   private readonly regMaxBuckets: number;
   private written = 0;
   private readonly view = new NodeView();
@@ -110,8 +112,7 @@ export class Builder {
     this.regMaxBuckets = 2 ** Math.ceil(Math.log2(Math.max(16, options.registryBuckets ?? 1 << 20)));
     // Start small (a commit of a hundred names should not zero 24 MiB) and double with the nodes written.
     const buckets = Math.min(this.regMaxBuckets, 1 << 12);
-    this.regAddr = new Float64Array(buckets * 2);
-    this.regHash = new Int32Array(buckets * 2);
+    this.reg = new Float64Array(buckets * 4);
     this.regMask = buckets - 1;
     this.data = new Uint8Array(Math.max(HEADER_SIZE * 2, options.initialCapacity ?? 1 << 20));
   }
@@ -163,7 +164,7 @@ export class Builder {
   finish(): Uint8Array {
     if (this.finished) throw new Error("Builder.finish called twice");
     this.freezeFrom(1);
-    const root = this.compile(this.stack[0]);
+    const root = this.compile(this.stack[0], this.lastLen > 0 && this.wroteLast);
     this.finished = true;
     const out = this.data.slice(0, this.len);
     this.data = EMPTY;
@@ -204,16 +205,23 @@ export class Builder {
   /** Freezes the open nodes at depth ≥ `depth` (deepest first) and links them into their parents. */
   private freezeFrom(depth: number): void {
     const stack = this.stack;
+    let fresh = false;
     for (let d = this.lastLen; d >= depth; d--) {
-      const addr = this.compile(stack[d]);
+      const addr = this.compile(stack[d], fresh);
+      fresh = this.wroteLast;
       const parent = stack[d - 1];
       parent.targets[parent.count - 1] = addr;
       stack[d].reset();
     }
   }
 
-  /** Returns the address of a written node equal to `node`, writing it if the registry has none. */
-  private compile(node: Unfinished): number {
+  /**
+   * Returns the address of a written node equal to `node`, writing it if the registry has none.
+   * `childFresh` says the node's last transition leads to a node written just now: then no written node
+   * can equal this one (none points to that child yet), and the registry probe is skipped, which saves
+   * a cache miss for every node of a new suffix but the deepest.
+   */
+  private compile(node: Unfinished, childFresh: boolean): number {
     let h = node.isFinal ? 0x9e3779b1 : 0x85ebca6b;
     h = mix(h, node.finalOutput);
     for (let i = 0; i < node.count; i++) {
@@ -222,20 +230,26 @@ export class Builder {
       h = mix(h, node.targets[i]);
     }
     h ^= h >>> 15;
-    const b = (h & this.regMask) * 2;
-    const ra = this.regAddr;
-    const rh = this.regHash;
-    if (ra[b] !== 0 && rh[b] === h && this.equals(ra[b], node)) return ra[b];
-    if (ra[b + 1] !== 0 && rh[b + 1] === h && this.equals(ra[b + 1], node)) {
-      // Move to the front: the two cells of a bucket are kept in least-recently-used order.
-      const a = ra[b + 1];
-      ra[b + 1] = ra[b];
-      rh[b + 1] = rh[b];
-      ra[b] = a;
-      rh[b] = h;
-      return a;
+    const reg = this.reg;
+    const b = (h & this.regMask) * 4;
+    if (!childFresh) {
+      if (reg[b + 1] !== 0 && reg[b] === h && this.equals(reg[b + 1], node)) {
+        this.wroteLast = false;
+        return reg[b + 1];
+      }
+      if (reg[b + 3] !== 0 && reg[b + 2] === h && this.equals(reg[b + 3], node)) {
+        // Move to the front: the two cells of a bucket are kept in least-recently-used order.
+        const a = reg[b + 3];
+        reg[b + 2] = reg[b];
+        reg[b + 3] = reg[b + 1];
+        reg[b] = h;
+        reg[b + 1] = a;
+        this.wroteLast = false;
+        return a;
+      }
     }
     const addr = this.write(node);
+    this.wroteLast = true;
     if (++this.written > this.regMask + 1 && this.regMask + 1 < this.regMaxBuckets) this.growRegistry();
     this.register(addr, h);
     return addr;
@@ -243,25 +257,23 @@ export class Builder {
 
   /** Doubles the registry, keeping every remembered node (most recent first in each bucket). */
   private growRegistry(): void {
-    const oldAddr = this.regAddr;
-    const oldHash = this.regHash;
+    const old = this.reg;
     const buckets = (this.regMask + 1) * 2;
-    this.regAddr = new Float64Array(buckets * 2);
-    this.regHash = new Int32Array(buckets * 2);
+    this.reg = new Float64Array(buckets * 4);
     this.regMask = buckets - 1;
-    // Older cells (slot 1) first, so that the fresher slot-0 cells end up in front.
-    for (const slot of [1, 0]) {
-      for (let i = slot; i < oldAddr.length; i += 2)
-        if (oldAddr[i] !== 0) this.register(oldAddr[i], oldHash[i]);
+    // Older cells (the second of each bucket) first, so that the fresher ones end up in front.
+    for (const cell of [2, 0]) {
+      for (let i = cell; i < old.length; i += 4) if (old[i + 1] !== 0) this.register(old[i + 1], old[i]);
     }
   }
 
   private register(addr: number, h: number): void {
-    const b = (h & this.regMask) * 2;
-    this.regAddr[b + 1] = this.regAddr[b];
-    this.regHash[b + 1] = this.regHash[b];
-    this.regAddr[b] = addr;
-    this.regHash[b] = h;
+    const reg = this.reg;
+    const b = (h & this.regMask) * 4;
+    reg[b + 2] = reg[b];
+    reg[b + 3] = reg[b + 1];
+    reg[b] = h;
+    reg[b + 1] = addr;
   }
 
   private equals(addr: number, node: Unfinished): boolean {
