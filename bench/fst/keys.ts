@@ -54,7 +54,12 @@ export async function prepareKeys(n: number): Promise<{ file: string; real: numb
   const multi = list.filter((w) => w.includes(" "));
   const heads = multi.map((w) => w.slice(0, w.lastIndexOf(" ")));
   const tails = multi.map((w) => w.slice(w.lastIndexOf(" ") + 1));
-  if (multi.length === 0) for (let i = 0; i < 1000; i++) heads.push(`name${i}`), tails.push(`part${i}`);
+  if (multi.length === 0) {
+    for (let i = 0; i < 1000; i++) {
+      heads.push(`name${i}`);
+      tails.push(`part${i}`);
+    }
+  }
   while (list.length < n) {
     const name = `${heads[Math.floor(rand() * heads.length)]} ${tails[Math.floor(rand() * tails.length)]}`;
     if (!names.has(name)) {

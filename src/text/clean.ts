@@ -75,8 +75,9 @@ export function cleanText(raw: string, format: TextFormat): CleanedText {
   }
 }
 
-// A word broken at a line end: letter, hyphen, optional spaces, a line break, optional spaces, lower-case letter.
-const HYPHEN_BREAK = /(?<=\p{L})[-\u2010\u00ad][ \t]*\r?\n[ \t]*(?=\p{Ll})/gu;
+// A word broken at a line end: letter (or a combining mark on one), hyphen, optional spaces, a line
+// break, optional spaces, lower-case letter.
+const HYPHEN_BREAK = /(?<=[\p{L}\p{M}])[-\u2010\u00ad][ \t]*\r?\n[ \t]*(?=\p{Ll})/gu;
 const NEEDS_OCR = /[\u0080-\uffff]|-[ \t]*\r?\n/;
 
 function cleanOcr(raw: string): CleanedText {
@@ -129,11 +130,56 @@ const XML_INLINE = new Set(
   ).split(" "),
 );
 
+/** A character reference: named, decimal or hexadecimal (sticky: matched at `lastIndex` only). */
+const CHAR_REF = /&(?:[A-Za-z][A-Za-z0-9]{0,40}|#[0-9]{1,8}|#[xX][0-9A-Fa-f]{1,8});/y;
+/** The start of a start or end tag and its name (sticky). */
+const TAG_NAME = /<\/?([A-Za-z][\w:.-]*)/y;
+/** The end tag of each raw-text element whose content is skipped. */
+const HTML_SKIP_END: Record<string, RegExp> = Object.fromEntries(
+  [...HTML_SKIP_CONTENT].map((t) => [t, new RegExp(`</${t}(?=[\\s/>])`, "gi")]),
+);
+
 function cleanMarkup(raw: string, html: boolean): CleanedText {
   const out = new MappedBuilder();
   const n = raw.length;
   let i = 0;
   let textStart = 0;
+  let nextGt = 0;
+  // Next '"' and "'" at or after some position, looked up lazily (-1: none left), so that a quote never
+  // closed costs one scan in all, not one per tag.
+  const nextQuote = [0, 0];
+  const quoteAfter = (q: number, k: number): number => {
+    const slot = q === 0x22 ? 0 : 1;
+    let at = nextQuote[slot];
+    if (at >= 0 && at < k) nextQuote[slot] = at = raw.indexOf(q === 0x22 ? '"' : "'", k);
+    return at;
+  };
+  /**
+   * Index of the ">" that ends the tag whose attributes start at `p`: the first one outside a quoted
+   * attribute value. `gt` is the first ">" after `p`, the answer when a quote is never closed.
+   */
+  const tagEnd = (p: number, gt: number): number => {
+    let eq = false;
+    let end = gt;
+    for (let k = p; k < end; k++) {
+      const c = raw.charCodeAt(k);
+      if (c === 0x3d /* = */) {
+        eq = true;
+      } else if (eq && (c === 0x22 || c === 0x27)) {
+        const close = quoteAfter(c, k + 1);
+        if (close < 0) return gt;
+        if (close >= end) {
+          end = raw.indexOf(">", close + 1);
+          if (end < 0) return gt;
+        }
+        k = close;
+        eq = false;
+      } else if (c !== 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) {
+        eq = false;
+      }
+    }
+    return end;
+  };
   const flushText = (end: number) => {
     let p = textStart;
     while (p < end) {
@@ -143,9 +189,13 @@ function cleanMarkup(raw: string, html: boolean): CleanedText {
         break;
       }
       out.copy(raw, p, amp);
-      const semi = raw.indexOf(";", amp);
-      if (semi > amp && semi < end && semi - amp <= 32) {
-        const ref = raw.slice(amp, semi + 1);
+      // Only a well-formed reference right at the "&" ("R&D &amp; Co" must not decode "&D &amp;" as one
+      // piece, which would map the "D" onto the whole span).
+      CHAR_REF.lastIndex = amp;
+      const m = CHAR_REF.exec(raw);
+      if (m !== null && amp + m[0].length <= end) {
+        const semi = amp + m[0].length - 1;
+        const ref = m[0];
         const dec = html ? decodeHTMLStrict(ref) : decodeXMLStrict(ref);
         if (dec !== ref) {
           out.add(dec, amp, semi + 1);
@@ -174,8 +224,11 @@ function cleanMarkup(raw: string, html: boolean): CleanedText {
       i = textStart = close < 0 ? n : close + 3;
       continue;
     }
-    const gt = raw.indexOf(">", lt + 1);
-    const name = /^<\/?([A-Za-z][\w:.-]*)/.exec(raw.slice(lt, Math.min(n, lt + 64)));
+    // The next ">" is looked up once per position reached, so many bare "<" cost O(n) in all.
+    if (nextGt >= 0 && nextGt <= lt) nextGt = raw.indexOf(">", lt + 1);
+    const gt = nextGt;
+    TAG_NAME.lastIndex = lt;
+    const name = TAG_NAME.exec(raw);
     const isTag = gt > lt && (name !== null || raw[lt + 1] === "!" || raw[lt + 1] === "?");
     if (!isTag) {
       // A bare "<" in text (as in "p < 0.05"): keep it as text.
@@ -183,12 +236,16 @@ function cleanMarkup(raw: string, html: boolean): CleanedText {
       continue;
     }
     flushText(lt);
-    let end = gt + 1;
+    // An element's tag ends at the first ">" outside a quoted attribute value (title="a > b").
+    let end = (name !== null ? tagEnd(lt + name[0].length, gt) : gt) + 1;
     const tag = name ? name[1].toLowerCase() : "";
     const closing = raw[lt + 1] === "/";
     if (html && !closing && HTML_SKIP_CONTENT.has(tag)) {
-      const close = raw.toLowerCase().indexOf(`</${tag}`, end);
-      const closeEnd = close < 0 ? n : raw.indexOf(">", close);
+      // Raw-text content runs to the matching end tag (case-insensitively), or to the end of the input.
+      const re = HTML_SKIP_END[tag];
+      re.lastIndex = end;
+      const close = re.exec(raw);
+      const closeEnd = close === null ? -1 : raw.indexOf(">", close.index);
       end = closeEnd < 0 ? n : closeEnd + 1;
     }
     const block = name !== null && (html ? HTML_BLOCKS.has(tag) : !XML_INLINE.has(tag.replace(/^.*:/, "")));
