@@ -266,8 +266,10 @@ export class RawFst {
       const dw = widths & 0x0f;
       const distPos = p - n;
       const outPos = distPos - n * dw;
-      if (ow !== 0) out += readFixed(data, outPos - j * ow, ow);
-      addr = outPos - n * ow + 1 - readFixed(data, distPos - j * dw, dw);
+      if (ow !== 0) out += ow === 1 ? data[outPos - j] : readFixed(data, outPos - j * ow, ow);
+      const q = distPos - j * dw;
+      const d = dw === 1 ? data[q] : dw === 2 ? data[q] | (data[q - 1] << 8) : readFixed(data, q, dw);
+      addr = outPos - n * ow + 1 - d;
     }
     this.walkOutput = out;
     return addr;
