@@ -219,44 +219,81 @@ export class Analyzer {
   analyze(text: string, into: AnalyzedText = new AnalyzedText()): AnalyzedText {
     into.reset();
     const n = text.length;
+    const lower = this.lower;
+    const memo = this.memo;
+    const cls = CHAR_CLASS;
     let block = false;
     let i = 0;
     while (i < n) {
       const c = text.charCodeAt(i);
-      let cls = CHAR_CLASS[c];
+      let k = cls[c];
       let width = 1;
-      if (cls === SURROGATE) {
-        cls = surrogateClass(text, i);
-        width = cls === 0 ? 1 : 2;
+      if (k === SURROGATE) {
+        k = surrogateClass(text, i);
+        width = k === 0 ? 1 : 2;
       }
-      if (cls !== WORD) {
-        if (cls === BLOCK) block = true;
+      if (k !== WORD) {
+        if (k === BLOCK) block = true;
         i += width;
         continue;
       }
-      // A token starts at i: scan to its end, noting whether it is plain ASCII.
+      // A token starts at i. While it stays ASCII its normalized bytes are written as it is scanned
+      // (one pass, no string); a non-ASCII character sends the token down the general path in emit.
+      into.reserve(64);
+      let bytes = into.bytes;
+      const from = into.byteLength;
+      let p = from;
       let ascii = c < 0x80;
+      if (ascii) bytes[p++] = lower && c <= 0x5a && c >= 0x41 ? c + 32 : c;
       let j = i + width;
       while (j < n) {
         const d = text.charCodeAt(j);
-        const k = CHAR_CLASS[d];
-        if (k === WORD) {
-          if (d >= 0x80) ascii = false;
+        const dk = cls[d];
+        if (dk === WORD) {
+          if (ascii) {
+            if (d < 0x80) {
+              if (p === bytes.length) {
+                into.byteLength = p;
+                into.reserve(64);
+                bytes = into.bytes;
+              }
+              bytes[p++] = lower && d <= 0x5a && d >= 0x41 ? d + 32 : d;
+            } else ascii = false;
+          }
           j++;
-        } else if (k === MARK) {
+        } else if (dk === MARK) {
           ascii = false;
           j++;
-        } else if (k === SURROGATE) {
+        } else if (dk === SURROGATE) {
           const sk = surrogateClass(text, j);
           if (sk !== WORD && sk !== MARK) break;
           ascii = false;
           j += 2;
-        } else if (k === APOS && j + 1 < n && isWordAt(text, j + 1)) {
+        } else if (dk === APOS && j + 1 < n && isWordAt(text, j + 1)) {
           if (d !== 0x27) ascii = false;
+          else if (ascii) {
+            if (p === bytes.length) {
+              into.byteLength = p;
+              into.reserve(64);
+              bytes = into.bytes;
+            }
+            bytes[p++] = 0x27;
+          }
           j++;
         } else break;
       }
-      this.emit(text, i, j, ascii, block, into);
+      if (ascii) {
+        // Possessive: a trailing 's (the apostrophe is ASCII here) is dropped, as Lucene does.
+        if (p - from >= 3 && bytes[p - 2] === 0x27 && (bytes[p - 1] === 0x73 || bytes[p - 1] === 0x53)) p -= 2;
+        into.byteLength = p;
+        if (memo !== null && !memo.apply(into, from)) {
+          into.byteLength = from;
+          into.dropped++;
+        } else this.push(into, i, j, from, block);
+      } else {
+        into.byteLength = from;
+        this.emitGeneral(text, i, j, block, into);
+      }
       block = false;
       i = j;
     }
@@ -282,39 +319,25 @@ export class Analyzer {
     return key;
   }
 
-  private emit(text: string, b: number, e: number, ascii: boolean, block: boolean, t: AnalyzedText): void {
+  /** Normalizes a token with non-ASCII characters through strings (folding, lower case, possessive). */
+  private emitGeneral(text: string, b: number, e: number, block: boolean, t: AnalyzedText): void {
     const from = t.byteLength;
-    if (ascii) {
-      let end = e;
-      if (end - b >= 3 && text.charCodeAt(end - 2) === 0x27) {
-        const s = text.charCodeAt(end - 1);
-        if (s === 0x73 || s === 0x53) end -= 2;
-      }
-      t.reserve(end - b);
-      const bytes = t.bytes;
-      let p = from;
-      if (this.lower) {
-        for (let k = b; k < end; k++) {
-          const c = text.charCodeAt(k);
-          bytes[p++] = c >= 0x41 && c <= 0x5a ? c + 32 : c;
-        }
-      } else {
-        for (let k = b; k < end; k++) bytes[p++] = text.charCodeAt(k);
-      }
-      t.byteLength = p;
-    } else {
-      let s = removePossessive(text.slice(b, e));
-      if (this.lower) s = s.toLowerCase();
-      s = foldToAscii(s);
-      if (s.length === 0) return;
-      t.reserve(s.length * 3);
-      t.byteLength += encoder.encodeInto(s, t.bytes.subarray(from)).written;
-    }
+    let s = removePossessive(text.slice(b, e));
+    if (this.lower) s = s.toLowerCase();
+    s = foldToAscii(s);
+    if (s.length === 0) return;
+    t.reserve(s.length * 3);
+    t.byteLength += encoder.encodeInto(s, t.bytes.subarray(from)).written;
     if (this.memo !== null && !this.memo.apply(t, from)) {
       t.byteLength = from;
       t.dropped++;
       return;
     }
+    this.push(t, b, e, from, block);
+  }
+
+  /** Records the token whose bytes are `t.bytes[from, t.byteLength)`, if any. */
+  private push(t: AnalyzedText, b: number, e: number, from: number, block: boolean): void {
     if (t.byteLength === from) return;
     t.reserve(0);
     const k = t.count++;
