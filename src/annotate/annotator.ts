@@ -1,8 +1,8 @@
 import { AnalyzedText, Analyzer } from "../text/analyzer.js";
 import { cleanText, type TextFormat } from "../text/clean.js";
 import type { StreamingMode } from "../text/modes.js";
-import type { Lexicon } from "./lexicon.js";
-import { type OverlapPolicy, resolveOverlaps, type Span } from "./overlaps.js";
+import { type OverlapPolicy, resolveOverlaps } from "./overlaps.js";
+import type { TagLexicon } from "./segment.js";
 import { similarity } from "./similarity.js";
 import { findMatches, Matches } from "./tagger.js";
 
@@ -40,12 +40,13 @@ export class Annotator {
   private readonly analyzers = new Map<StreamingMode, Analyzer>();
   private readonly analyzed = new AnalyzedText();
   private readonly matches = new Matches();
+  private readonly spans = new Matches();
 
   /**
    * Annotates `text` against `lexicons` (each resolved as if annotated on its own, results
    * concatenated in the order given). Cost: O(text) for cleaning and analysis, plus the FST walks.
    */
-  annotate(text: string, lexicons: readonly Lexicon[], options: AnnotateOptions): Annotation[] {
+  annotate(text: string, lexicons: readonly TagLexicon[], options: AnnotateOptions): Annotation[] {
     const mode = options.matching;
     const policy = options.overlaps ?? "LONGEST_DOMINANT_RIGHT";
     const cleaned = cleanText(text, options.format ?? "text");
@@ -56,42 +57,82 @@ export class Annotator {
     }
     const t = analyzer.analyze(cleaned.text, this.analyzed);
     const result: Annotation[] = [];
+    const m = this.matches;
+    const spans = this.spans;
     for (const lex of lexicons) {
-      const compiled = lex.forMode(mode);
-      const m = this.matches;
+      const segments = lex.segments();
       m.reset();
-      findMatches(compiled, t, m);
+      for (let s = 0; s < segments.length; s++) {
+        const before = m.count;
+        const seg = segments[s];
+        const compiled = seg.forMode(mode);
+        findMatches(compiled, t, m, s);
+        // Drop candidates whose entities are all dead (deleted or replaced in a newer segment), so a
+        // stale name never dominates a live one in overlap resolution.
+        let w = before;
+        for (let k = before; k < m.count; k++) {
+          const key = m.key[k];
+          let live = false;
+          for (let p = compiled.postStart[key]; p < compiled.postStart[key + 1] && !live; p++)
+            live = seg.isLive(compiled.postEntity[p]);
+          if (!live) continue;
+          m.first[w] = m.first[k];
+          m.last[w] = m.last[k];
+          m.key[w] = m.key[k];
+          m.seg[w] = m.seg[k];
+          w++;
+        }
+        m.count = w;
+      }
       if (m.count === 0) continue;
-      const spans: Span[] = [];
-      for (let k = 0; k < m.count; k++) spans.push({ begin: t.begin[m.first[k]], end: t.end[m.last[k]] });
-      for (const k of resolveOverlaps(spans, policy)) {
-        const b = spans[k].begin;
-        const e = spans[k].end;
+      // Segments can match the same tokens: resolve overlaps on distinct spans, then keep every
+      // candidate of a kept span.
+      const order = Array.from({ length: m.count }, (_, k) => k).sort(
+        (a, b) => m.first[a] - m.first[b] || m.last[a] - m.last[b] || m.seg[a] - m.seg[b],
+      );
+      spans.count = 0;
+      const spanOf = new Int32Array(m.count);
+      for (const k of order) {
+        const n = spans.count;
+        if (n === 0 || spans.first[n - 1] !== m.first[k] || spans.last[n - 1] !== m.last[k])
+          spans.push(m.first[k], m.last[k], 0, 0);
+        spanOf[k] = spans.count - 1;
+      }
+      const kept = new Uint8Array(spans.count);
+      for (const sp of resolveOverlaps(spans, policy, t.begin, t.end)) kept[sp] = 1;
+      for (const k of order) {
+        if (!kept[spanOf[k]]) continue;
+        const b = t.begin[m.first[k]];
+        const e = t.end[m.last[k]];
         const begin = cleaned.from ? cleaned.from[b] : b;
         const end = cleaned.to ? cleaned.to[e - 1] : e;
         const covered = text.slice(begin, end);
         // Whitespace runs and line breaks inside a mention are not edits: compare with single spaces.
         const lowerCovered =
           mode === "exact" ? "" : cleaned.text.slice(b, e).replace(/\s+/g, " ").toLowerCase();
+        const seg = segments[m.seg[k]];
+        const compiled = seg.forMode(mode);
         const key = m.key[k];
         for (let p = compiled.postStart[key]; p < compiled.postStart[key + 1]; p++) {
-          const entry = lex.entries[compiled.postEntity[p]];
+          const doc = compiled.postEntity[p];
+          if (!seg.isLive(doc)) continue;
+          const names = seg.entityNames(doc);
           let confidence = 1;
           if (mode !== "exact") {
             confidence = 0;
-            for (const syn of entry.names) {
+            for (const syn of names) {
               const s = similarity(lowerCovered, syn.toLowerCase());
               if (s > confidence) confidence = s;
             }
           }
           result.push({
-            id: entry.id,
+            id: seg.entityId(doc),
             lexicon: lex.name,
             begin,
             end,
             coveredText: covered,
             confidence,
-            synonym: entry.names[compiled.postName[p]],
+            synonym: names[compiled.postName[p]],
             matching: mode,
           });
         }

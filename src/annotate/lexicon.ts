@@ -1,6 +1,7 @@
 import { Builder, RawFst } from "../fst/index.js";
 import { Analyzer } from "../text/analyzer.js";
 import type { StreamingMode } from "../text/modes.js";
+import type { TagLexicon, TagSegment } from "./segment.js";
 
 /** A dictionary entry: an entity id and its synonyms. */
 export interface Entry {
@@ -31,7 +32,7 @@ const decoder = new TextDecoder();
  * kept, so memory grows with the modes in use, not with all of them. Entries are immutable once the
  * lexicon is built (the store issue brings updates through segments).
  */
-export class Lexicon {
+export class Lexicon implements TagLexicon, TagSegment {
   readonly name: string;
   readonly entries: readonly Entry[];
   private readonly compiled = new Map<StreamingMode, CompiledLexicon>();
@@ -56,6 +57,22 @@ export class Lexicon {
       this.compiled.set(mode, c);
     }
     return c;
+  }
+
+  segments(): readonly TagSegment[] {
+    return [this];
+  }
+
+  entityId(doc: number): string {
+    return this.entries[doc].id;
+  }
+
+  entityNames(doc: number): readonly string[] {
+    return this.entries[doc].names;
+  }
+
+  isLive(): boolean {
+    return true;
   }
 
   /** Modes compiled so far. */

@@ -13,59 +13,64 @@ export function isOverlapPolicy(p: unknown): p is OverlapPolicy {
   return typeof p === "string" && (OVERLAP_POLICIES as readonly string[]).includes(p);
 }
 
-/** A span in characters; spans with equal begin and end are one span (several entities may share it). */
-export interface Span {
-  begin: number;
-  end: number;
+/**
+ * Candidate spans over tokens: span k covers tokens `[first[k], last[k]]` and characters
+ * `[begin, end)`. Distinct candidates have distinct token spans (one key per token sequence).
+ */
+export interface SpanList {
+  count: number;
+  first: Int32Array;
+  last: Int32Array;
 }
 
+let occupied = new Uint8Array(1024);
+
 /**
- * Indices of the spans to keep under `policy`, in order of (begin, end). Equal spans are kept or
- * dropped together. Cost: O(m log m) for m candidates, plus O(m × kept) for the dominance checks,
- * where kept is small in practice (a text's annotations do not overlap much).
+ * Indices of the spans to keep under `policy`, ordered by (first token, last token). Two spans overlap
+ * in characters exactly when they share a token, so overlap is checked on a token occupancy map.
+ * `charBegin`/`charEnd` give each token's character offsets (for "longest by characters").
+ * Cost: O(m log m) for m candidates plus the tokens they cover; no quadratic step.
  */
-export function resolveOverlaps(spans: readonly Span[], policy: OverlapPolicy): number[] {
-  const idx = spans.map((_, i) => i);
-  if (policy === "ALL")
-    return idx.sort((a, b) => spans[a].begin - spans[b].begin || spans[a].end - spans[b].end);
+export function resolveOverlaps(
+  spans: SpanList,
+  policy: OverlapPolicy,
+  charBegin: Int32Array,
+  charEnd: Int32Array,
+): number[] {
+  const { first, last } = spans;
+  const idx = Array.from({ length: spans.count }, (_, i) => i);
+  const byPosition = (a: number, b: number) => first[a] - first[b] || last[a] - last[b];
+  if (policy === "ALL") return idx.sort(byPosition);
   if (policy === "NO_SUB") {
-    idx.sort((a, b) => spans[a].begin - spans[b].begin || spans[b].end - spans[a].end);
+    idx.sort((a, b) => first[a] - first[b] || last[b] - last[a]);
     const kept: number[] = [];
-    let maxEnd = -1;
-    let last: Span | null = null;
+    let maxLast = -1;
     for (const i of idx) {
-      const s = spans[i];
-      const same = last !== null && s.begin === last.begin && s.end === last.end;
-      if (same || s.end > maxEnd) {
+      if (last[i] > maxLast) {
         kept.push(i);
-        if (s.end > maxEnd) maxEnd = s.end;
-        last = s;
+        maxLast = last[i];
       }
     }
-    return kept.sort((a, b) => spans[a].begin - spans[b].begin || spans[a].end - spans[b].end);
+    return kept;
   }
-  // LONGEST_DOMINANT_RIGHT: longest first, then rightmost first.
-  idx.sort((a, b) => {
-    const la = spans[a].end - spans[a].begin;
-    const lb = spans[b].end - spans[b].begin;
-    return lb - la || spans[b].begin - spans[a].begin || spans[b].end - spans[a].end;
-  });
+  const len = (k: number) => charEnd[last[k]] - charBegin[first[k]];
+  idx.sort((a, b) => len(b) - len(a) || first[b] - first[a] || last[b] - last[a]);
+  let maxToken = 0;
+  for (let k = 0; k < spans.count; k++) if (last[k] > maxToken) maxToken = last[k];
+  if (occupied.length <= maxToken) occupied = new Uint8Array(maxToken * 2 + 1);
   const kept: number[] = [];
-  const keptSpans: Span[] = [];
   for (const i of idx) {
-    const s = spans[i];
-    let ok = true;
-    for (const k of keptSpans) {
-      if (s.begin === k.begin && s.end === k.end) break;
-      if (s.begin < k.end && k.begin < s.end) {
-        ok = false;
+    let free = true;
+    for (let t = first[i]; t <= last[i]; t++) {
+      if (occupied[t]) {
+        free = false;
         break;
       }
     }
-    if (ok) {
-      kept.push(i);
-      keptSpans.push(s);
-    }
+    if (!free) continue;
+    for (let t = first[i]; t <= last[i]; t++) occupied[t] = 1;
+    kept.push(i);
   }
-  return kept.sort((a, b) => spans[a].begin - spans[b].begin || spans[a].end - spans[b].end);
+  for (const i of kept) occupied.fill(0, first[i], last[i] + 1);
+  return kept.sort(byPosition);
 }

@@ -11,20 +11,24 @@ export class Matches {
   first: Int32Array = new Int32Array(64);
   last: Int32Array = new Int32Array(64);
   key: Int32Array = new Int32Array(64);
+  /** Segment the match was found in (set by the caller: {@link findMatches} fills it with `segment`). */
+  seg: Int32Array = new Int32Array(64);
 
   reset(): void {
     this.count = 0;
   }
 
-  push(first: number, last: number, key: number): void {
+  push(first: number, last: number, key: number, seg: number): void {
     if (this.count === this.first.length) {
       this.first = grow(this.first);
       this.last = grow(this.last);
       this.key = grow(this.key);
+      this.seg = grow(this.seg);
     }
     this.first[this.count] = first;
     this.last[this.count] = last;
     this.key[this.count] = key;
+    this.seg[this.count] = seg;
     this.count++;
   }
 }
@@ -43,7 +47,7 @@ function grow(a: Int32Array): Int32Array {
  * Cost: O(tokens × bytes walked per start); a start that no key begins with costs one table read.
  * No allocation.
  */
-export function findMatches(lex: CompiledLexicon, text: AnalyzedText, out: Matches): Matches {
+export function findMatches(lex: CompiledLexicon, text: AnalyzedText, out: Matches, segment = 0): Matches {
   const fst = lex.fst;
   const root = fst.root;
   const bytes = text.bytes;
@@ -58,7 +62,7 @@ export function findMatches(lex: CompiledLexicon, text: AnalyzedText, out: Match
     let out0 = fst.walkOutput;
     let j = i;
     for (;;) {
-      if (fst.isFinal(addr)) out.push(i, j, out0 + fst.finalOutput(addr));
+      if (fst.isFinal(addr)) out.push(i, j, out0 + fst.finalOutput(addr), segment);
       if (++j >= n || block[j] === 1) break;
       addr = fst.walk(addr, sep, 0, 1);
       if (addr === NONE) break;
