@@ -128,6 +128,15 @@ class TokenMemo {
     const word = decoder.decode(bytes.subarray(from, to));
     const out = this.transform(word);
     const enc = out === null ? null : encoder.encode(out);
+    if (len + (enc?.length ?? 0) > pool.length / 4) {
+      // Too big to remember (a pathological token): transform without memoizing.
+      if (enc === null) return false;
+      t.byteLength = from;
+      t.reserve(enc.length);
+      t.bytes.set(enc, from);
+      t.byteLength = from + enc.length;
+      return true;
+    }
     if (this.used * 4 >= TokenMemo.SLOTS * 3 || this.poolLen + len + (enc?.length ?? 0) > pool.length) {
       this.clear();
       s = h & mask;
@@ -284,7 +293,8 @@ export class Analyzer {
       }
       if (ascii) {
         // Possessive: a trailing 's (the apostrophe is ASCII here) is dropped, as Lucene does.
-        if (p - from >= 3 && bytes[p - 2] === 0x27 && (bytes[p - 1] === 0x73 || bytes[p - 1] === 0x53)) p -= 2;
+        if (p - from >= 3 && bytes[p - 2] === 0x27 && (bytes[p - 1] === 0x73 || bytes[p - 1] === 0x53))
+          p -= 2;
         into.byteLength = p;
         if (memo !== null && !memo.apply(into, from)) {
           into.byteLength = from;
@@ -294,7 +304,8 @@ export class Analyzer {
         into.byteLength = from;
         this.emitGeneral(text, i, j, block, into);
       }
-      block = false;
+      // A block boundary holds until a token is kept: a dropped stop word must not swallow it.
+      if (into.count > 0 && into.begin[into.count - 1] === i) block = false;
       i = j;
     }
     return into;

@@ -1,0 +1,543 @@
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import Database from "better-sqlite3";
+import { type CompiledLexicon, compileLexicon, type Entry } from "../annotate/lexicon.js";
+import type { TagLexicon, TagSegment } from "../annotate/segment.js";
+import { isFstError } from "../fst/index.js";
+import { isStreamingMode, type StreamingMode } from "../text/modes.js";
+import {
+  decodeMode,
+  EntityTable,
+  encodeEntities,
+  encodeMode,
+  SegmentCorruptError,
+  writeFileAtomic,
+} from "./segment-file.js";
+
+/** An entity as stored: an entry plus optional attributes (tree numbers, record type, language, source). */
+export interface StoredEntry extends Entry {
+  attributes?: Record<string, unknown>;
+}
+
+/** A store error with a stable code and a message that says what to do. */
+export class StoreError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Options of {@link LexiconStore.open}. */
+export interface StoreOptions {
+  /** Where messages about rebuilt segments go. @default console.warn */
+  log?: (message: string) => void;
+  /** Merge a lexicon's segments when it has more than this many. @default 10 */
+  maxSegments?: number;
+}
+
+const LEXICON_NAME = /^[\w.-]{1,128}$/;
+
+/** One live segment: its entities, its compiled modes (loaded or compiled on first use), its dead docs. */
+class StoredSegment implements TagSegment {
+  private readonly modes = new Map<StreamingMode, CompiledLexicon>();
+
+  constructor(
+    readonly seq: number,
+    readonly table: EntityTable,
+    readonly dead: Uint8Array,
+    private readonly loadMode: (seg: StoredSegment, mode: StreamingMode) => CompiledLexicon,
+  ) {}
+
+  /** Installs a mode compiled along with the segment, so it is not read back from its file. */
+  seed(compiled: ReadonlyMap<StreamingMode, CompiledLexicon>): this {
+    for (const [m, c] of compiled) this.modes.set(m, c);
+    return this;
+  }
+
+  forMode(mode: StreamingMode): CompiledLexicon {
+    let c = this.modes.get(mode);
+    if (!c) {
+      c = this.loadMode(this, mode);
+      this.modes.set(mode, c);
+    }
+    return c;
+  }
+
+  entityId(doc: number): string {
+    return this.table.id(doc);
+  }
+
+  entityNames(doc: number): readonly string[] {
+    return this.table.names(doc);
+  }
+
+  isLive(doc: number): boolean {
+    return this.dead[doc] === 0;
+  }
+
+  get liveDocs(): number {
+    let n = 0;
+    for (let d = 0; d < this.table.docs; d++) if (this.dead[d] === 0) n++;
+    return n;
+  }
+}
+
+/** A stored lexicon as the annotator sees it: the registry's current list of live segments. */
+class StoredLexicon implements TagLexicon {
+  /** Replaced, never mutated: a reader holding the old array keeps a consistent view. */
+  current: readonly StoredSegment[] = [];
+  constructor(readonly name: string) {}
+  segments(): readonly TagSegment[] {
+    return this.current;
+  }
+}
+
+/**
+ * The lexicon store of a data directory: entities in SQLite (WAL), compiled segments under
+ * `<data-dir>/segments/<lexicon>/`.
+ *
+ * - `add` stages entries (upsert by lexicon and id); `commit` writes one new segment with just the
+ *   staged entries, compiled for every mode in use, and marks their older versions dead. A commit costs
+ *   time in proportion to what it adds, not to the lexicon.
+ * - `delete` (an id, scoped to its lexicon) and `deleteLexicon` take effect at once.
+ * - Durability: a segment file is written (temporary file, fsync, rename) before the SQLite transaction
+ *   that registers it, so a crash at any moment leaves either the old state or the new one: committed
+ *   entries are always served, staged ones survive a crash and are served after the next commit, a
+ *   partial or unregistered file is deleted at start-up and never served, and a file that fails its
+ *   checksum is rebuilt from the entities table.
+ * - Modes compile on first use (for every segment of the lexicon), then each commit compiles them too.
+ */
+export class LexiconStore {
+  private readonly db: Database.Database;
+  private readonly lexicons = new Map<string, StoredLexicon>();
+  private readonly log: (m: string) => void;
+  private readonly maxSegments: number;
+
+  private constructor(
+    readonly dataDir: string,
+    options: StoreOptions,
+  ) {
+    this.log = options.log ?? ((m) => console.warn(m));
+    this.maxSegments = options.maxSegments ?? 10;
+    mkdirSync(join(dataDir, "segments"), { recursive: true });
+    this.db = new Database(join(dataDir, "soda.db"));
+    this.db.pragma("journal_mode = WAL");
+    this.db.pragma("synchronous = FULL");
+    this.db.exec(`
+      CREATE TABLE IF NOT EXISTS lexicons(name TEXT PRIMARY KEY, next_segment INTEGER NOT NULL DEFAULT 1,
+        modes TEXT NOT NULL DEFAULT '[]');
+      CREATE TABLE IF NOT EXISTS entities(lexicon TEXT NOT NULL, id TEXT NOT NULL, names TEXT NOT NULL,
+        attributes TEXT, segment INTEGER NOT NULL, doc INTEGER NOT NULL, PRIMARY KEY(lexicon, id)) WITHOUT ROWID;
+      CREATE INDEX IF NOT EXISTS entities_by_doc ON entities(lexicon, segment, doc);
+      CREATE TABLE IF NOT EXISTS staged(lexicon TEXT NOT NULL, id TEXT NOT NULL, names TEXT NOT NULL,
+        attributes TEXT, PRIMARY KEY(lexicon, id)) WITHOUT ROWID;
+      CREATE TABLE IF NOT EXISTS segments(lexicon TEXT NOT NULL, seq INTEGER NOT NULL, docs INTEGER NOT NULL,
+        PRIMARY KEY(lexicon, seq)) WITHOUT ROWID;
+      CREATE TABLE IF NOT EXISTS dead(lexicon TEXT NOT NULL, segment INTEGER NOT NULL, doc INTEGER NOT NULL,
+        PRIMARY KEY(lexicon, segment, doc)) WITHOUT ROWID;
+    `);
+  }
+
+  /** Opens (creating if needed) the store of `dataDir` and loads every live segment. */
+  static open(dataDir: string, options: StoreOptions = {}): LexiconStore {
+    const store = new LexiconStore(dataDir, options);
+    store.recover();
+    return store;
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  private segDir(lexicon: string): string {
+    return join(this.dataDir, "segments", lexicon);
+  }
+
+  private entFile(lexicon: string, seq: number): string {
+    return join(this.segDir(lexicon), `${seq}.ent`);
+  }
+
+  private modeFile(lexicon: string, seq: number, mode: StreamingMode): string {
+    return join(this.segDir(lexicon), `${seq}.${mode}.fst`);
+  }
+
+  /** Loads the registry; deletes temporary and unregistered files; rebuilds corrupt segments. */
+  private recover(): void {
+    const rows = this.db.prepare("SELECT name FROM lexicons").all() as { name: string }[];
+    for (const { name } of rows) {
+      const lex = new StoredLexicon(name);
+      this.lexicons.set(name, lex);
+      const segs = this.db
+        .prepare("SELECT seq, docs FROM segments WHERE lexicon = ? ORDER BY seq")
+        .all(name) as {
+        seq: number;
+        docs: number;
+      }[];
+      const live = new Set<string>();
+      for (const s of segs) {
+        live.add(`${s.seq}.ent`);
+        for (const m of this.modesOf(name)) live.add(`${s.seq}.${m}.fst`);
+      }
+      const dir = this.segDir(name);
+      mkdirSync(dir, { recursive: true });
+      for (const f of readdirSync(dir)) if (!live.has(f)) rmSync(join(dir, f), { force: true });
+      const dead = this.db.prepare("SELECT segment, doc FROM dead WHERE lexicon = ?").all(name) as {
+        segment: number;
+        doc: number;
+      }[];
+      const loaded = segs.map((s) => this.loadSegment(name, s.seq, s.docs));
+      const bySeq = new Map(loaded.map((s) => [s.seq, s]));
+      for (const d of dead) {
+        const seg = bySeq.get(d.segment);
+        if (seg) seg.dead[d.doc] = 1;
+      }
+      lex.current = loaded;
+    }
+  }
+
+  private loadSegment(lexicon: string, seq: number, docs: number): StoredSegment {
+    const file = this.entFile(lexicon, seq);
+    let table: EntityTable;
+    try {
+      table = new EntityTable(readFileSync(file), file);
+      if (table.docs !== docs)
+        throw new SegmentCorruptError(file, `${table.docs} docs, the store says ${docs}`);
+    } catch (e) {
+      if (!(e instanceof SegmentCorruptError) && (e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
+      this.log(
+        `soda: ${e instanceof SegmentCorruptError ? e.message : `segment file ${file} is missing; rebuilding it`}`,
+      );
+      const rows = this.db
+        .prepare("SELECT id, names FROM entities WHERE lexicon = ? AND segment = ? ORDER BY doc")
+        .all(lexicon, seq) as { id: string; names: string }[];
+      // Dead docs have no row any more: rebuild them as empty placeholders so doc numbers stay put.
+      const byDoc = this.db
+        .prepare("SELECT doc FROM entities WHERE lexicon = ? AND segment = ? ORDER BY doc")
+        .all(lexicon, seq) as { doc: number }[];
+      const entries: Entry[] = Array.from({ length: docs }, () => ({ id: "", names: [] }));
+      rows.forEach((r, i) => {
+        entries[byDoc[i].doc] = { id: r.id, names: JSON.parse(r.names) };
+      });
+      const bytes = encodeEntities(entries);
+      writeFileAtomic(file, bytes);
+      for (const m of this.modesOf(lexicon)) rmSync(this.modeFile(lexicon, seq, m), { force: true });
+      table = new EntityTable(bytes, file);
+    }
+    return new StoredSegment(seq, table, new Uint8Array(docs), (seg, mode) =>
+      this.loadMode(lexicon, seg, mode),
+    );
+  }
+
+  /** Reads a segment's compiled mode, compiling (and writing) it when absent or corrupt. */
+  private loadMode(lexicon: string, seg: StoredSegment, mode: StreamingMode): CompiledLexicon {
+    const file = this.modeFile(lexicon, seg.seq, mode);
+    if (existsSync(file)) {
+      try {
+        return decodeMode(readFileSync(file), file);
+      } catch (e) {
+        if (!(e instanceof SegmentCorruptError) && !isFstError(e)) throw e;
+        this.log(`soda: ${(e as Error).message}`);
+      }
+    }
+    const entries = Array.from({ length: seg.table.docs }, (_, d) => seg.table.entry(d));
+    const compiled = compileLexicon(entries, mode);
+    writeFileAtomic(file, encodeMode(compiled));
+    this.useMode(lexicon, mode);
+    return compiled;
+  }
+
+  private modesOf(lexicon: string): StreamingMode[] {
+    const row = this.db.prepare("SELECT modes FROM lexicons WHERE name = ?").get(lexicon) as
+      | { modes: string }
+      | undefined;
+    return row ? (JSON.parse(row.modes) as string[]).filter(isStreamingMode) : [];
+  }
+
+  private useMode(lexicon: string, mode: StreamingMode): void {
+    const modes = this.modesOf(lexicon);
+    if (modes.includes(mode)) return;
+    this.db
+      .prepare("UPDATE lexicons SET modes = ? WHERE name = ?")
+      .run(JSON.stringify([...modes, mode]), lexicon);
+  }
+
+  private ensureLexicon(name: string): StoredLexicon {
+    if (!LEXICON_NAME.test(name))
+      throw new StoreError(
+        "SODA_ERR_LEXICON_NAME",
+        `invalid lexicon name ${JSON.stringify(name)}: use 1 to 128 letters, digits, '_', '.' or '-'`,
+      );
+    let lex = this.lexicons.get(name);
+    if (!lex) {
+      this.db.prepare("INSERT OR IGNORE INTO lexicons(name) VALUES (?)").run(name);
+      mkdirSync(this.segDir(name), { recursive: true });
+      lex = new StoredLexicon(name);
+      this.lexicons.set(name, lex);
+    }
+    return lex;
+  }
+
+  /** The lexicon named `name` for tagging, or undefined. */
+  lexicon(name: string): TagLexicon | undefined {
+    return this.lexicons.get(name);
+  }
+
+  /** Names of all lexicons. */
+  names(): string[] {
+    return [...this.lexicons.keys()].sort();
+  }
+
+  /**
+   * Stages entries (upsert by lexicon and id) in one transaction; with `commit`, commits them. An entry
+   * needs a non-empty string id and an array of string names.
+   */
+  add(lexicon: string, entries: readonly StoredEntry[], options: { commit?: boolean } = {}): void {
+    this.ensureLexicon(lexicon);
+    for (const e of entries) {
+      if (typeof e.id !== "string" || e.id.length === 0)
+        throw new StoreError(
+          "SODA_ERR_ENTRY",
+          `every entry needs a non-empty string id, got ${JSON.stringify(e.id)}`,
+        );
+      if (!Array.isArray(e.names) || e.names.some((n) => typeof n !== "string"))
+        throw new StoreError(
+          "SODA_ERR_ENTRY",
+          `entry ${JSON.stringify(e.id)}: names must be an array of strings`,
+        );
+    }
+    const stage = this.db.prepare(
+      "INSERT INTO staged(lexicon, id, names, attributes) VALUES (?, ?, ?, ?) " +
+        "ON CONFLICT(lexicon, id) DO UPDATE SET names = excluded.names, attributes = excluded.attributes",
+    );
+    this.db.transaction(() => {
+      for (const e of entries)
+        stage.run(lexicon, e.id, JSON.stringify(e.names), e.attributes ? JSON.stringify(e.attributes) : null);
+    })();
+    if (options.commit) this.commit(lexicon);
+  }
+
+  /**
+   * Makes the staged entries of `lexicon` visible: one new segment (entities file plus a file per mode
+   * in use), registered in one transaction with the dead marks of the versions it replaces. Returns the
+   * number of entries committed (0: nothing staged, nothing written). Cost: proportional to the staged
+   * entries, plus a merge when the lexicon has too many segments.
+   */
+  commit(lexicon: string): number {
+    const lex = this.ensureLexicon(lexicon);
+    const staged = this.db
+      .prepare("SELECT id, names, attributes FROM staged WHERE lexicon = ? ORDER BY id")
+      .all(lexicon) as { id: string; names: string; attributes: string | null }[];
+    if (staged.length === 0) return 0;
+    const entries: Entry[] = staged.map((r) => ({ id: r.id, names: JSON.parse(r.names) }));
+    const seq = (
+      this.db.prepare("SELECT next_segment FROM lexicons WHERE name = ?").get(lexicon) as {
+        next_segment: number;
+      }
+    ).next_segment;
+    const modes = this.modesOf(lexicon);
+    const compiled = new Map(modes.map((m) => [m, compileLexicon(entries, m)] as const));
+    const ent = encodeEntities(entries);
+    writeFileAtomic(this.entFile(lexicon, seq), ent);
+    for (const [m, c] of compiled) writeFileAtomic(this.modeFile(lexicon, seq, m), encodeMode(c));
+
+    const killed: { segment: number; doc: number }[] = [];
+    const find = this.db.prepare("SELECT segment, doc FROM entities WHERE lexicon = ? AND id = ?");
+    const kill = this.db.prepare("INSERT OR IGNORE INTO dead(lexicon, segment, doc) VALUES (?, ?, ?)");
+    const put = this.db.prepare(
+      "INSERT INTO entities(lexicon, id, names, attributes, segment, doc) VALUES (?, ?, ?, ?, ?, ?) " +
+        "ON CONFLICT(lexicon, id) DO UPDATE SET names = excluded.names, attributes = excluded.attributes, " +
+        "segment = excluded.segment, doc = excluded.doc",
+    );
+    this.db.transaction(() => {
+      staged.forEach((r, doc) => {
+        const old = find.get(lexicon, r.id) as { segment: number; doc: number } | undefined;
+        if (old) {
+          kill.run(lexicon, old.segment, old.doc);
+          killed.push(old);
+        }
+        put.run(lexicon, r.id, r.names, r.attributes, seq, doc);
+      });
+      this.db
+        .prepare("INSERT INTO segments(lexicon, seq, docs) VALUES (?, ?, ?)")
+        .run(lexicon, seq, entries.length);
+      this.db.prepare("UPDATE lexicons SET next_segment = ? WHERE name = ?").run(seq + 1, lexicon);
+      this.db.prepare("DELETE FROM staged WHERE lexicon = ?").run(lexicon);
+    })();
+
+    const seg = new StoredSegment(seq, new EntityTable(ent), new Uint8Array(entries.length), (s, m) =>
+      this.loadMode(lexicon, s, m),
+    ).seed(compiled);
+    this.markDead(lex, killed);
+    lex.current = [...lex.current, seg];
+    if (lex.current.length > this.maxSegments) this.merge(lexicon);
+    return entries.length;
+  }
+
+  private markDead(lex: StoredLexicon, docs: { segment: number; doc: number }[]): void {
+    if (docs.length === 0) return;
+    const bySeq = new Map(lex.current.map((s) => [s.seq, s]));
+    for (const d of docs) {
+      const seg = bySeq.get(d.segment);
+      if (seg) seg.dead[d.doc] = 1;
+    }
+  }
+
+  /** Deletes one entity (staged or committed) of `lexicon`, at once. Returns whether it existed. */
+  delete(lexicon: string, id: string): boolean {
+    const lex = this.lexicons.get(lexicon);
+    if (!lex) throw unknownLexicon(lexicon);
+    let existed = false;
+    let old: { segment: number; doc: number } | undefined;
+    this.db.transaction(() => {
+      existed =
+        this.db.prepare("DELETE FROM staged WHERE lexicon = ? AND id = ?").run(lexicon, id).changes > 0;
+      old = this.db
+        .prepare("SELECT segment, doc FROM entities WHERE lexicon = ? AND id = ?")
+        .get(lexicon, id) as { segment: number; doc: number } | undefined;
+      if (old) {
+        this.db
+          .prepare("INSERT OR IGNORE INTO dead(lexicon, segment, doc) VALUES (?, ?, ?)")
+          .run(lexicon, old.segment, old.doc);
+        this.db.prepare("DELETE FROM entities WHERE lexicon = ? AND id = ?").run(lexicon, id);
+      }
+    })();
+    if (old) this.markDead(lex, [old]);
+    return existed || old !== undefined;
+  }
+
+  /** Deletes a whole lexicon, at once. Returns whether it existed. */
+  deleteLexicon(lexicon: string): boolean {
+    const lex = this.lexicons.get(lexicon);
+    if (!lex) return false;
+    this.db.transaction(() => {
+      for (const t of ["entities", "staged", "segments", "dead"])
+        this.db.prepare(`DELETE FROM ${t} WHERE lexicon = ?`).run(lexicon);
+      this.db.prepare("DELETE FROM lexicons WHERE name = ?").run(lexicon);
+    })();
+    lex.current = [];
+    this.lexicons.delete(lexicon);
+    rmSync(this.segDir(lexicon), { recursive: true, force: true });
+    return true;
+  }
+
+  /** Every lexicon with its number of committed entities (and staged ones not yet committed). */
+  list(): { lexicon: string; count: number; staged: number }[] {
+    const counts = new Map(
+      (
+        this.db.prepare("SELECT lexicon, count(*) AS n FROM entities GROUP BY lexicon").all() as {
+          lexicon: string;
+          n: number;
+        }[]
+      ).map((r) => [r.lexicon, r.n]),
+    );
+    const staged = new Map(
+      (
+        this.db.prepare("SELECT lexicon, count(*) AS n FROM staged GROUP BY lexicon").all() as {
+          lexicon: string;
+          n: number;
+        }[]
+      ).map((r) => [r.lexicon, r.n]),
+    );
+    return this.names().map((l) => ({ lexicon: l, count: counts.get(l) ?? 0, staged: staged.get(l) ?? 0 }));
+  }
+
+  /**
+   * Committed entities of `lexicon` by id, or all of them (`"*"`) in id order, `limit` at a time after
+   * the id `after` (keyset paging: stable under concurrent adds).
+   */
+  lookup(lexicon: string, id: string, page: { limit?: number; after?: string } = {}): StoredEntry[] {
+    if (!this.lexicons.has(lexicon)) throw unknownLexicon(lexicon);
+    type Row = { id: string; names: string; attributes: string | null };
+    const rows =
+      id === "*"
+        ? (this.db
+            .prepare(
+              "SELECT id, names, attributes FROM entities WHERE lexicon = ? AND id > ? ORDER BY id LIMIT ?",
+            )
+            .all(lexicon, page.after ?? "", page.limit ?? 100) as Row[])
+        : (this.db
+            .prepare("SELECT id, names, attributes FROM entities WHERE lexicon = ? AND id = ?")
+            .all(lexicon, id) as Row[]);
+    return rows.map((r) => ({
+      id: r.id,
+      names: JSON.parse(r.names),
+      ...(r.attributes ? { attributes: JSON.parse(r.attributes) } : {}),
+    }));
+  }
+
+  /** Segments of a lexicon with their sizes (for tests, metrics and the merge policy). */
+  segmentsOf(lexicon: string): { seq: number; docs: number; live: number }[] {
+    return (this.lexicons.get(lexicon)?.current ?? []).map((s) => ({
+      seq: s.seq,
+      docs: s.table.docs,
+      live: s.liveDocs,
+    }));
+  }
+
+  /**
+   * Folds segments of `lexicon` together (tiered: the smallest ones, until at most half the limit
+   * remain) into one new segment of their live docs, compiled for every mode in use, registered in one
+   * transaction; the merged files are deleted afterwards.
+   */
+  merge(lexicon: string): void {
+    const lex = this.lexicons.get(lexicon);
+    if (!lex || lex.current.length < 2) return;
+    const bySize = [...lex.current].sort((a, b) => a.liveDocs - b.liveDocs);
+    const take = Math.max(2, lex.current.length - Math.floor(this.maxSegments / 2) + 1);
+    const victims = new Set(bySize.slice(0, take).map((s) => s.seq));
+    const merged = lex.current.filter((s) => victims.has(s.seq));
+    const moved: { id: string; from: number; fromDoc: number }[] = [];
+    const entries: Entry[] = [];
+    for (const s of merged)
+      for (let d = 0; d < s.table.docs; d++) {
+        if (!s.isLive(d)) continue;
+        const e = s.table.entry(d);
+        entries.push(e);
+        moved.push({ id: e.id, from: s.seq, fromDoc: d });
+      }
+    const seq = (
+      this.db.prepare("SELECT next_segment FROM lexicons WHERE name = ?").get(lexicon) as {
+        next_segment: number;
+      }
+    ).next_segment;
+    const modes = this.modesOf(lexicon);
+    const ent = encodeEntities(entries);
+    writeFileAtomic(this.entFile(lexicon, seq), ent);
+    const compiled = new Map(modes.map((m) => [m, compileLexicon(entries, m)] as const));
+    for (const [m, c] of compiled) writeFileAtomic(this.modeFile(lexicon, seq, m), encodeMode(c));
+    const move = this.db.prepare(
+      "UPDATE entities SET segment = ?, doc = ? WHERE lexicon = ? AND id = ? AND segment = ? AND doc = ?",
+    );
+    this.db.transaction(() => {
+      moved.forEach((m, doc) => {
+        move.run(seq, doc, lexicon, m.id, m.from, m.fromDoc);
+      });
+      for (const v of victims) {
+        this.db.prepare("DELETE FROM segments WHERE lexicon = ? AND seq = ?").run(lexicon, v);
+        this.db.prepare("DELETE FROM dead WHERE lexicon = ? AND segment = ?").run(lexicon, v);
+      }
+      this.db
+        .prepare("INSERT INTO segments(lexicon, seq, docs) VALUES (?, ?, ?)")
+        .run(lexicon, seq, entries.length);
+      this.db.prepare("UPDATE lexicons SET next_segment = ? WHERE name = ?").run(seq + 1, lexicon);
+    })();
+    const seg = new StoredSegment(seq, new EntityTable(ent), new Uint8Array(entries.length), (s, m) =>
+      this.loadMode(lexicon, s, m),
+    ).seed(compiled);
+    // The merged segments are ordered oldest first; the new one takes the place of the newest victim.
+    lex.current = [...lex.current.filter((s) => !victims.has(s.seq)), seg].sort((a, b) => a.seq - b.seq);
+    for (const v of victims) {
+      rmSync(this.entFile(lexicon, v), { force: true });
+      for (const m of modes) rmSync(this.modeFile(lexicon, v, m), { force: true });
+    }
+  }
+}
+
+function unknownLexicon(name: string): StoreError {
+  return new StoreError(
+    "SODA_ERR_UNKNOWN_LEXICON",
+    `unknown lexicon ${JSON.stringify(name)}: list lexicons with dicts`,
+  );
+}
