@@ -6,6 +6,8 @@ import { parseArgs } from "node:util";
 import { Annotator } from "../annotate/annotator.js";
 import { type Entry, Lexicon } from "../annotate/lexicon.js";
 import { isOverlapPolicy, OVERLAP_POLICIES } from "../annotate/overlaps.js";
+import type { TagLexicon } from "../annotate/segment.js";
+import { LexiconStore } from "../lexicon/store.js";
 import { isTextFormat, TEXT_FORMATS } from "../text/clean.js";
 import { isStreamingMode, STREAMING_MODES } from "../text/modes.js";
 import { readTsv } from "./tsv.js";
@@ -16,8 +18,8 @@ const USAGE = `usage: soda annotate --lexicon NAME[,NAME…] --matching MODE --i
   Reads one {"id", "text"} document per input line and writes one {"id", "annotations": […]} per line,
   in input order. "-" reads standard input / writes standard output. The output file is written whole
   or not at all (temporary file, then rename).
-  Lexicons: --tsv FILE (SoDA's bulk format id<TAB>name|name, named after the file or --lexicon), or
-  --data-dir DIR (default ./data) holding NAME.tsv for each --lexicon NAME.
+  Lexicons: the store in --data-dir DIR (default ./data; fill it with soda load), or --tsv FILE
+  (SoDA's bulk format id<TAB>name|name, named after the file or --lexicon).
   MODE: ${STREAMING_MODES.join(", ")}; POLICY: ${OVERLAP_POLICIES.join(", ")} (default LONGEST_DOMINANT_RIGHT);
   FORMAT: ${TEXT_FORMATS.join(", ")} (default text).`;
 
@@ -37,8 +39,11 @@ async function loadEntries(file: string): Promise<Entry[]> {
   return entries;
 }
 
-/** Resolves the lexicons named on the command line into loaded {@link Lexicon}s. */
-async function loadLexicons(names: string[], tsv: string[], dataDir: string): Promise<Lexicon[]> {
+/**
+ * Resolves the lexicons named on the command line: TSV files given with --tsv, or lexicons of the
+ * store in --data-dir.
+ */
+async function loadLexicons(names: string[], tsv: string[], dataDir: string): Promise<TagLexicon[]> {
   if (tsv.length > 0) {
     if (names.length > 0 && names.length !== tsv.length)
       throw new UsageError(`--lexicon names ${names.length} lexicons but --tsv gives ${tsv.length} files`);
@@ -47,16 +52,19 @@ async function loadLexicons(names: string[], tsv: string[], dataDir: string): Pr
     );
   }
   if (names.length === 0) throw new UsageError("--lexicon is required");
-  return Promise.all(
-    names.map(async (n) => {
-      const file = join(dataDir, `${n}.tsv`);
-      if (!existsSync(file))
-        throw new UsageError(
-          `unknown lexicon ${JSON.stringify(n)}: ${file} does not exist (or pass --tsv FILE)`,
-        );
-      return new Lexicon(n, await loadEntries(file));
-    }),
-  );
+  if (!existsSync(join(dataDir, "soda.db")))
+    throw new UsageError(
+      `no soda data directory at ${dataDir}: load lexicons with soda load, or pass --tsv FILE`,
+    );
+  const store = LexiconStore.open(dataDir);
+  return names.map((n) => {
+    const lex = store.lexicon(n);
+    if (!lex)
+      throw new UsageError(
+        `unknown lexicon ${JSON.stringify(n)} in ${dataDir}: it has ${store.names().join(", ") || "none"}`,
+      );
+    return lex;
+  });
 }
 
 /** `soda annotate`: JSONL documents in, JSONL annotations out, in-process. Returns the exit code. */
@@ -108,7 +116,7 @@ export async function annotateCommand(argv: string[], log: (line: string) => voi
   }
   const names =
     typeof values.lexicon === "string" ? values.lexicon.split(",").filter((s) => s.length > 0) : [];
-  let lexicons: Lexicon[];
+  let lexicons: TagLexicon[];
   try {
     lexicons = await loadLexicons(names, values.tsv as string[], values["data-dir"] as string);
   } catch (e) {
@@ -123,7 +131,7 @@ export async function annotateCommand(argv: string[], log: (line: string) => voi
   const annotator = new Annotator();
   const options = { matching, overlaps, format };
   const started = performance.now();
-  for (const l of lexicons) l.forMode(matching);
+  for (const l of lexicons) for (const seg of l.segments()) seg.forMode(matching);
   const compiledMs = performance.now() - started;
 
   const toStdout = output === "-";

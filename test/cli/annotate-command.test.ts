@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { annotateCommand } from "../../src/cli/annotate-command.js";
+import { LexiconStore } from "../../src/lexicon/store.js";
 
 const COUNTRIES = new URL("../../ontologies/samples/countries.tsv", import.meta.url).pathname;
 
@@ -75,9 +76,11 @@ describe("soda annotate", () => {
     ).toEqual([["Viet Nam", "countries"]]);
   });
 
-  it("finds lexicons in --data-dir by name", async () => {
+  it("annotates with the lexicons of the store in --data-dir", async () => {
     const dataDir = mkdtempSync(join(tmpdir(), "soda-data-"));
-    writeFileSync(join(dataDir, "mesh.tsv"), "D003424\tCrohn Disease|Crohn's Enteritis\n");
+    const store = LexiconStore.open(dataDir);
+    store.add("mesh", [{ id: "D003424", names: ["Crohn Disease", "Crohn's Enteritis"] }], { commit: true });
+    store.close();
     writeFileSync(join(dataDir, "in.jsonl"), `${JSON.stringify({ id: 1, text: "crohn's disease" })}\n`);
     const output = join(dataDir, "out.jsonl");
     const { code } = await run([
@@ -115,7 +118,20 @@ describe("soda annotate", () => {
     expect(bad.log[0]).toMatch(/unknown --overlaps "SOME"/);
     const missing = await run(["--data-dir", dir, "--lexicon", "nope", "--input", input, "--output", output]);
     expect(missing.code).toBe(2);
-    expect(missing.log[0]).toMatch(/unknown lexicon "nope"/);
+    expect(missing.log[0]).toMatch(/no soda data directory/);
+    const empty = mkdtempSync(join(tmpdir(), "soda-empty-"));
+    LexiconStore.open(empty).close();
+    const unknown = await run([
+      "--data-dir",
+      empty,
+      "--lexicon",
+      "nope",
+      "--input",
+      input,
+      "--output",
+      output,
+    ]);
+    expect(unknown.log[0]).toMatch(/unknown lexicon "nope"/);
     expect(existsSync(output)).toBe(false);
   });
 
