@@ -40,12 +40,32 @@ function grow(a: Int32Array): Int32Array {
 }
 
 /**
+ * Memo of first-token walks for one compiled lexicon: the node reached from the root through a token's
+ * bytes (or NONE), keyed by the token's bytes. Text is Zipfian: a few hundred distinct tokens make most
+ * of it, so most token starts cost a hash probe and a short byte compare instead of a walk through
+ * scattered nodes. Direct-mapped and bounded (a collision overwrites).
+ */
+class WalkMemo {
+  static readonly SLOTS = 1 << 14;
+  static readonly MAX_LEN = 24;
+  readonly hash = new Int32Array(WalkMemo.SLOTS);
+  readonly len = new Int32Array(WalkMemo.SLOTS).fill(-1);
+  readonly addr = new Float64Array(WalkMemo.SLOTS);
+  readonly out = new Float64Array(WalkMemo.SLOTS);
+  /** Token bytes of each slot, at slot × MAX_LEN. */
+  readonly bytes = new Uint8Array(WalkMemo.SLOTS * WalkMemo.MAX_LEN);
+}
+
+const memos = new WeakMap<CompiledLexicon, WalkMemo>();
+const SEPARATOR = Uint8Array.of(TOKEN_SEPARATOR);
+
+/**
  * Finds every token span of `text` whose normalized tokens, joined by the separator, form a key of the
  * lexicon: from each token start, walk the FST across tokens until it has no continuation or a block
- * boundary intervenes. Appends to `out` ordered by first token, then by length.
+ * boundary intervenes. Appends to `out` ordered by first token, then by length, tagged with `segment`.
  *
- * Cost: O(tokens × bytes walked per start); a start that no key begins with costs one table read.
- * No allocation.
+ * Cost: O(tokens × bytes walked per start); the walk through the first token is memoized per distinct
+ * token ({@link WalkMemo}), so a start that no key begins with usually costs one probe. No allocation.
  */
 export function findMatches(lex: CompiledLexicon, text: AnalyzedText, out: Matches, segment = 0): Matches {
   const fst = lex.fst;
@@ -53,18 +73,59 @@ export function findMatches(lex: CompiledLexicon, text: AnalyzedText, out: Match
   const bytes = text.bytes;
   const bs = text.byteStart;
   const be = text.byteEnd;
+  const hashes = text.hash;
   const block = text.blockBefore;
   const n = text.count;
-  const sep = Uint8Array.of(TOKEN_SEPARATOR);
+  let memo = memos.get(lex);
+  if (!memo) {
+    memo = new WalkMemo();
+    memos.set(lex, memo);
+  }
+  const mHash = memo.hash;
+  const mLen = memo.len;
+  const mAddr = memo.addr;
+  const mOut = memo.out;
+  const mBytes = memo.bytes;
+  const MAX = WalkMemo.MAX_LEN;
+  const mask = WalkMemo.SLOTS - 1;
   for (let i = 0; i < n; i++) {
-    let addr = fst.walk(root, bytes, bs[i], be[i]);
+    const b0 = bs[i];
+    const len = be[i] - b0;
+    const h = hashes[i];
+    const slot = h & mask;
+    let addr: number;
+    let out0: number;
+    let hit = false;
+    if (mLen[slot] === len && mHash[slot] === h) {
+      hit = true;
+      const base = slot * MAX;
+      for (let k = 0; k < len; k++) {
+        if (mBytes[base + k] !== bytes[b0 + k]) {
+          hit = false;
+          break;
+        }
+      }
+    }
+    if (hit) {
+      addr = mAddr[slot];
+      out0 = mOut[slot];
+    } else {
+      addr = fst.walk(root, bytes, b0, b0 + len);
+      out0 = addr === NONE ? 0 : fst.walkOutput;
+      if (len <= MAX) {
+        mHash[slot] = h;
+        mLen[slot] = len;
+        mAddr[slot] = addr;
+        mOut[slot] = out0;
+        mBytes.set(bytes.subarray(b0, b0 + len), slot * MAX);
+      }
+    }
     if (addr === NONE) continue;
-    let out0 = fst.walkOutput;
     let j = i;
     for (;;) {
       if (fst.isFinal(addr)) out.push(i, j, out0 + fst.finalOutput(addr), segment);
       if (++j >= n || block[j] === 1) break;
-      addr = fst.walk(addr, sep, 0, 1);
+      addr = fst.walk(addr, SEPARATOR, 0, 1);
       if (addr === NONE) break;
       out0 += fst.walkOutput;
       addr = fst.walk(addr, bytes, bs[j], be[j]);

@@ -24,6 +24,8 @@ export class AnalyzedText {
   byteStart: Int32Array = new Int32Array(64);
   byteEnd: Int32Array = new Int32Array(64);
   blockBefore: Uint8Array = new Uint8Array(64);
+  /** FNV-1a hash of each token's normalized bytes (lets the tagger memoize walks per distinct token). */
+  hash: Int32Array = new Int32Array(64);
   bytes: Uint8Array = new Uint8Array(512);
   byteLength = 0;
   /** Number of tokens the mode dropped (stop words). */
@@ -43,6 +45,7 @@ export class AnalyzedText {
       this.end = grow32(this.end, cap);
       this.byteStart = grow32(this.byteStart, cap);
       this.byteEnd = grow32(this.byteEnd, cap);
+      this.hash = grow32(this.hash, cap);
       const b = new Uint8Array(cap);
       b.set(this.blockBefore);
       this.blockBefore = b;
@@ -357,6 +360,10 @@ export class Analyzer {
     t.byteStart[k] = from;
     t.byteEnd[k] = t.byteLength;
     t.blockBefore[k] = block ? 1 : 0;
+    const bytes = t.bytes;
+    let h = 0x811c9dc5;
+    for (let i = from; i < t.byteLength; i++) h = Math.imul(h ^ bytes[i], 0x01000193);
+    t.hash[k] = h;
   }
 }
 
