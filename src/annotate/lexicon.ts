@@ -25,8 +25,6 @@ export interface CompiledLexicon {
   readonly skippedNames: number;
 }
 
-const decoder = new TextDecoder();
-
 /**
  * An in-memory lexicon: entries plus the modes compiled so far. A mode is compiled when first used and
  * kept, so memory grows with the modes in use, not with all of them. Entries are immutable once the
@@ -87,11 +85,13 @@ export class Lexicon implements TagLexicon, TagSegment {
  */
 export function compileLexicon(entries: readonly Entry[], mode: StreamingMode): CompiledLexicon {
   const analyzer = new Analyzer(mode);
-  const keys: string[] = [];
+  // Keys as latin1 strings (one char per byte): JavaScript's string order is then the byte order the
+  // FST needs, and the native sort needs no comparator. Each key carries its index after a NUL, which
+  // sorts below every key byte (tokens never contain one), so equal keys stay together in index order.
+  const tagged: string[] = [];
   const ent: number[] = [];
   const nam: number[] = [];
   let skipped = 0;
-  let astral = false;
   for (let e = 0; e < entries.length; e++) {
     const names = entries[e].names;
     for (let n = 0; n < names.length; n++) {
@@ -100,22 +100,19 @@ export function compileLexicon(entries: readonly Entry[], mode: StreamingMode): 
         skipped++;
         continue;
       }
-      const s = decoder.decode(k);
-      if (!astral && /[\ud800-\udfff]/.test(s)) astral = true;
-      keys.push(s);
+      tagged.push(`${Buffer.from(k.buffer, k.byteOffset, k.length).toString("latin1")}\u0000${ent.length}`);
       ent.push(e);
       nam.push(n);
     }
   }
-  const order = Uint32Array.from(keys.keys());
-  // UTF-16 order equals UTF-8 byte order unless a key has astral characters (surrogates sort below
-  // U+E000..U+FFFF in UTF-16, above them in UTF-8): only then pay for a byte comparison.
-  const enc = new TextEncoder();
-  if (astral) {
-    const bytes = keys.map((k) => enc.encode(k));
-    order.sort((a, b) => Buffer.compare(bytes[a], bytes[b]) || a - b);
-  } else {
-    order.sort((a, b) => (keys[a] < keys[b] ? -1 : keys[a] > keys[b] ? 1 : a - b));
+  tagged.sort();
+  const keys: string[] = new Array(tagged.length);
+  const order = new Uint32Array(tagged.length);
+  for (let i = 0; i < tagged.length; i++) {
+    const t = tagged[i];
+    const nul = t.lastIndexOf("\u0000");
+    keys[i] = t.slice(0, nul);
+    order[i] = Number(t.slice(nul + 1));
   }
   const builder = new Builder();
   const postStart: number[] = [];
@@ -126,9 +123,9 @@ export function compileLexicon(entries: readonly Entry[], mode: StreamingMode): 
   let groupStart = 0;
   for (let i = 0; i < order.length; i++) {
     const o = order[i];
-    if (keys[o] !== prev) {
-      prev = keys[o];
-      builder.insert(enc.encode(prev), postStart.length);
+    if (keys[i] !== prev) {
+      prev = keys[i];
+      builder.insert(Buffer.from(prev, "latin1"), postStart.length);
       postStart.push(p);
       groupStart = p;
     } else if (postEntity.subarray(groupStart, p).includes(ent[o])) {

@@ -57,7 +57,6 @@ class WalkMemo {
 }
 
 const memos = new WeakMap<CompiledLexicon, WalkMemo>();
-const SEPARATOR = Uint8Array.of(TOKEN_SEPARATOR);
 
 /**
  * Finds every token span of `text` whose normalized tokens, joined by the separator, form a key of the
@@ -125,9 +124,9 @@ export function findMatches(lex: CompiledLexicon, text: AnalyzedText, out: Match
     for (;;) {
       if (fst.isFinal(addr)) out.push(i, j, out0 + fst.finalOutput(addr), segment);
       if (++j >= n || block[j] === 1) break;
-      addr = fst.walk(addr, SEPARATOR, 0, 1);
+      addr = fst.step(addr, TOKEN_SEPARATOR);
       if (addr === NONE) break;
-      out0 += fst.walkOutput;
+      out0 += fst.stepOutput;
       addr = fst.walk(addr, bytes, bs[j], be[j]);
       if (addr === NONE) break;
       out0 += fst.walkOutput;

@@ -3,6 +3,7 @@ import { rename, rm } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
+import { loadTsv } from "../../ontologies/tsv.js";
 import { Annotator } from "../annotate/annotator.js";
 import { type Entry, Lexicon } from "../annotate/lexicon.js";
 import { isOverlapPolicy, OVERLAP_POLICIES } from "../annotate/overlaps.js";
@@ -10,7 +11,6 @@ import type { TagLexicon } from "../annotate/segment.js";
 import { LexiconStore } from "../lexicon/store.js";
 import { isTextFormat, TEXT_FORMATS } from "../text/clean.js";
 import { isStreamingMode, STREAMING_MODES } from "../text/modes.js";
-import { readTsv } from "./tsv.js";
 
 const USAGE = `usage: soda annotate --lexicon NAME[,NAME…] --matching MODE --input FILE.jsonl --output FILE.jsonl
                      [--data-dir DIR | --tsv FILE.tsv…] [--overlaps POLICY] [--format FORMAT]
@@ -35,7 +35,7 @@ export class InputLineError extends Error {
 
 async function loadEntries(file: string): Promise<Entry[]> {
   const entries: Entry[] = [];
-  for await (const e of readTsv(file)) entries.push({ id: e.id, names: e.names });
+  for await (const e of loadTsv(file)) entries.push({ id: e.id, names: e.names });
   return entries;
 }
 

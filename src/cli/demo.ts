@@ -1,6 +1,6 @@
 import { fileURLToPath } from "node:url";
+import { loadTsv } from "../../ontologies/tsv.js";
 import { FstMap, FstMapBuilder, Levenshtein } from "../fst/index.js";
-import { readTsv } from "./tsv.js";
 
 /** The bundled countries list (ISO 3166-1 from Debian's iso-codes; see ontologies/samples/README.md). */
 export const COUNTRIES_TSV = fileURLToPath(
@@ -15,7 +15,7 @@ export const COUNTRIES_TSV = fileURLToPath(
 export async function demoCommand(out: (line: string) => void): Promise<number> {
   const ids: string[] = [];
   const pairs: [string, number][] = [];
-  for await (const e of readTsv(COUNTRIES_TSV)) {
+  for await (const e of loadTsv(COUNTRIES_TSV)) {
     for (const n of e.names) pairs.push([n.toLowerCase(), ids.length]);
     ids.push(e.id);
   }

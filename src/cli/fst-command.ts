@@ -1,7 +1,7 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
+import { loadTsv } from "../../ontologies/tsv.js";
 import { FstMap, FstMapBuilder, Levenshtein } from "../fst/index.js";
-import { readTsv } from "./tsv.js";
 
 const USAGE = `usage:
   soda fst build --input NAMES.tsv --output FILE.fst [--lower]
@@ -34,7 +34,7 @@ export async function fstCommand(argv: string[], out: (line: string) => void): P
       const started = performance.now();
       const keys = new Map<string, number>();
       let ordinal = 0;
-      for await (const e of readTsv(values.input)) {
+      for await (const e of loadTsv(values.input)) {
         for (const n of e.names) {
           const k = values.lower ? n.toLowerCase() : n;
           if (!keys.has(k)) keys.set(k, ordinal);

@@ -2,12 +2,14 @@
 import { annotateCommand } from "./annotate-command.js";
 import { demoCommand } from "./demo.js";
 import { fstCommand } from "./fst-command.js";
+import { loadCommand } from "./load-command.js";
 
 const USAGE = `soda: dictionary-based entity recognition
 
 usage: soda <command> [options]
 
 commands:
+  load        load ontology files (MeSH XML/RDF, JSON-LD, SKOS, OBO, TSV) into a data directory
   annotate    tag JSONL documents against lexicons, in-process (soda annotate --help)
   demo        compile the bundled countries list and show lookups, prefix and fuzzy search
   fst         build, inspect and query automaton files (soda fst --help)
@@ -21,6 +23,8 @@ export async function main(argv: string[], out: (line: string) => void = console
       return demoCommand(out);
     case "fst":
       return fstCommand(rest, out);
+    case "load":
+      return loadCommand(rest, (line) => console.error(line));
     case "annotate":
       return annotateCommand(rest, (line) => console.error(line));
     case undefined:

@@ -99,12 +99,12 @@ export class CorruptError extends FstError {
   }
 }
 
-/** The automaton would exceed the largest array this engine addresses (4 GiB). */
+/** The automaton would exceed the largest array this engine addresses (2 GiB). */
 export class TooLargeError extends FstError {
   constructor(bytes: number) {
     super(
       "SODA_ERR_FST_TOO_LARGE",
-      `FST would need ${bytes} bytes, more than the 4 GiB one automaton may hold: split the key set`,
+      `FST would need ${bytes} bytes, more than the 2 GiB one automaton may hold: split the key set`,
     );
   }
 }

@@ -319,6 +319,21 @@ export class LexiconStore {
   }
 
   /**
+   * Discards staged (uncommitted) entries of `lexicon`: the given ids, or all of them. Returns how many.
+   * A failed bulk load uses it to leave the lexicon as it was.
+   */
+  unstage(lexicon: string, ids?: readonly string[]): number {
+    if (!this.lexicons.has(lexicon)) return 0;
+    if (!ids) return this.db.prepare("DELETE FROM staged WHERE lexicon = ?").run(lexicon).changes;
+    const del = this.db.prepare("DELETE FROM staged WHERE lexicon = ? AND id = ?");
+    let n = 0;
+    this.db.transaction(() => {
+      for (const id of ids) n += del.run(lexicon, id).changes;
+    })();
+    return n;
+  }
+
+  /**
    * Makes the staged entries of `lexicon` visible: one new segment (entities file plus a file per mode
    * in use), registered in one transaction with the dead marks of the versions it replaces. Returns the
    * number of entries committed (0: nothing staged, nothing written). Cost: proportional to the staged

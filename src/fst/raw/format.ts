@@ -36,8 +36,11 @@ export const MAGIC = Uint8Array.of(0x53, 0x4f, 0x44, 0x41, 0x46, 0x53, 0x54, 0x0
 export const VERSION = 1;
 export const HEADER_SIZE = 48;
 export const CHECKSUM_OFFSET = 40;
-/** Largest array an FST may occupy: addresses and lengths are kept below 2^32. */
-export const MAX_LENGTH = 0xffff_fff0;
+/**
+ * Largest array an FST may occupy: 2 GiB, so that every address fits a small integer (the walk keeps
+ * addresses in int32 registers and tables, which V8 handles much faster than doubles).
+ */
+export const MAX_LENGTH = 0x7fff_fff0;
 
 export const ONE_TRANS = 0x80;
 export const ONE_NEXT_PREV = 0x40;

@@ -9,6 +9,7 @@ import {
   GEN_FINAL_OUTPUT,
   HEADER_SIZE,
   MAGIC,
+  MAX_LENGTH,
   ONE_NEXT_PREV,
   ONE_TRANS,
   readFixed,
@@ -53,7 +54,7 @@ export class RawFst {
   /** Sum of the outputs collected by the last successful {@link walk}. */
   walkOutput = 0;
   /** Root transitions by byte: target address or NONE (the root is stepped from at every token). */
-  private readonly rootTargets = new Float64Array(256).fill(NONE);
+  private readonly rootTargets = new Int32Array(256).fill(NONE);
   private readonly rootOutputs = new Float64Array(256);
 
   private constructor(data: Uint8Array, root: number, size: number) {
@@ -86,6 +87,8 @@ export class RawFst {
     if (data.length < length) throw new TruncatedError(length, data.length);
     if (data.length > length)
       throw new CorruptError(`${data.length} bytes present, the header says ${length}`);
+    if (length > MAX_LENGTH)
+      throw new CorruptError(`length ${length} exceeds the ${MAX_LENGTH}-byte maximum`);
     if (options.verify !== false) {
       const crc = crc32(data.subarray(CHECKSUM_OFFSET + 4), crc32(data.subarray(0, CHECKSUM_OFFSET)));
       if (crc !== readU32(data, CHECKSUM_OFFSET)) throw new CorruptError("checksum mismatch");

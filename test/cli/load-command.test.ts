@@ -1,0 +1,91 @@
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { Annotator } from "../../src/annotate/annotator.js";
+import { loadCommand } from "../../src/cli/load-command.js";
+import { LexiconStore } from "../../src/lexicon/store.js";
+
+const sample = (f: string) => new URL(`../../ontologies/samples/${f}`, import.meta.url).pathname;
+
+async function run(args: string[]) {
+  const log: string[] = [];
+  const code = await loadCommand(args, (l) => log.push(l));
+  return { code, log: log.join("\n") };
+}
+
+function count(dir: string, lexicon: string): number {
+  const store = LexiconStore.open(dir);
+  const n = store.list().find((l) => l.lexicon === lexicon)?.count ?? 0;
+  const staged = store.list().find((l) => l.lexicon === lexicon)?.staged ?? 0;
+  store.close();
+  expect(staged).toBe(0);
+  return n;
+}
+
+describe("soda load", () => {
+  it("loads MeSH XML and a TSV into a data directory, formats guessed from the names", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "soda-load-"));
+    const r = await run([
+      "--lexicon",
+      "mesh",
+      "--data-dir",
+      dir,
+      sample("mesh/desc2014-head.xml"),
+      sample("mesh/qual2014.xml"),
+    ]);
+    expect(r.code).toBe(0);
+    expect(r.log).toMatch(/records, \d+ names into "mesh"/);
+    expect((await run(["--lexicon", "countries", "--data-dir", dir, sample("countries.tsv")])).code).toBe(0);
+    const store = LexiconStore.open(dir);
+    expect(store.list().map((l) => l.lexicon)).toEqual(["countries", "mesh"]);
+    const a = new Annotator().annotate(
+      "Calcimycin in France",
+      [store.lexicon("mesh")!, store.lexicon("countries")!],
+      {
+        matching: "lower",
+      },
+    );
+    expect(a.map((x) => `${x.lexicon}:${x.id}`)).toEqual(["mesh:D000001", "countries:FR"]);
+    expect(store.lookup("mesh", "D000001")[0].attributes).toMatchObject({ type: "descriptor" });
+    store.close();
+  });
+
+  it("is all or nothing: a truncated file leaves the lexicon as it was", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "soda-load-"));
+    expect((await run(["--lexicon", "mesh", "--data-dir", dir, sample("mesh/qual2014.xml")])).code).toBe(0);
+    const before = count(dir, "mesh");
+    const xml = readFileSync(sample("mesh/desc2014-head.xml"), "utf8");
+    const cut = join(dir, "desc-truncated.xml");
+    writeFileSync(cut, xml.slice(0, Math.floor(xml.length * 0.6)));
+    const r = await run(["--lexicon", "mesh", "--data-dir", dir, cut]);
+    expect(r.code).toBe(1);
+    expect(r.log).toMatch(/SODA_ERR_ONTOLOGY_\w+/);
+    expect(r.log).toMatch(/nothing was committed/);
+    expect(count(dir, "mesh")).toBe(before);
+  });
+
+  it("with --commit-every keeps what was committed before a failure", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "soda-load-"));
+    const xml = readFileSync(sample("mesh/desc2014-head.xml"), "utf8");
+    const cut = join(dir, "desc-truncated.xml");
+    writeFileSync(cut, xml.slice(0, Math.floor(xml.length * 0.6)));
+    const r = await run(["--lexicon", "mesh", "--data-dir", dir, "--commit-every", "10", cut]);
+    expect(r.code).toBe(1);
+    expect(r.log).toMatch(/(\d+) records committed before the failure were kept/);
+    const kept = Number(/(\d+) records committed/.exec(r.log)![1]);
+    expect(kept).toBeGreaterThan(0);
+    expect(kept % 10).toBe(0);
+    expect(count(dir, "mesh")).toBe(kept);
+  });
+
+  it("rejects unknown formats and missing arguments with the choices", async () => {
+    const r = await run(["--format", "csv", "x.csv"]);
+    expect(r.code).toBe(2);
+    expect(r.log).toMatch(/--lexicon is required/);
+    expect(r.log).toMatch(/unknown --format "csv": use one of mesh-xml, mesh-rdf/);
+    expect((await run(["--lexicon", "l", "file.unknown"])).log).toMatch(
+      /cannot tell the format of file.unknown/,
+    );
+  });
+});
