@@ -2,7 +2,7 @@ import { AnalyzedText, Analyzer } from "../text/analyzer.js";
 import { cleanText, type TextFormat } from "../text/clean.js";
 import type { StreamingMode } from "../text/modes.js";
 import { type OverlapPolicy, resolveOverlaps } from "./overlaps.js";
-import type { TagLexicon } from "./segment.js";
+import type { TagLexicon, TagSegment } from "./segment.js";
 import { similarity } from "./similarity.js";
 import { findMatches, Matches } from "./tagger.js";
 
@@ -41,6 +41,27 @@ export class Annotator {
   private readonly analyzed = new AnalyzedText();
   private readonly matches = new Matches();
   private readonly spans = new Matches();
+  /** Names of recently annotated entities, decoded and lower-cased once (bounded per segment). */
+  private readonly names = new WeakMap<
+    TagSegment,
+    Map<number, { names: readonly string[]; lower: string[] }>
+  >();
+
+  private namesOf(seg: TagSegment, doc: number): { names: readonly string[]; lower: string[] } {
+    let cache = this.names.get(seg);
+    if (!cache) {
+      cache = new Map();
+      this.names.set(seg, cache);
+    }
+    let hit = cache.get(doc);
+    if (!hit) {
+      if (cache.size >= 65_536) cache.clear();
+      const names = seg.entityNames(doc);
+      hit = { names, lower: names.map((n) => n.toLowerCase()) };
+      cache.set(doc, hit);
+    }
+    return hit;
+  }
 
   /**
    * Annotates `text` against `lexicons` (each resolved as if annotated on its own, results
@@ -116,15 +137,8 @@ export class Annotator {
         for (let p = compiled.postStart[key]; p < compiled.postStart[key + 1]; p++) {
           const doc = compiled.postEntity[p];
           if (!seg.isLive(doc)) continue;
-          const names = seg.entityNames(doc);
-          let confidence = 1;
-          if (mode !== "exact") {
-            confidence = 0;
-            for (const syn of names) {
-              const s = similarity(lowerCovered, syn.toLowerCase());
-              if (s > confidence) confidence = s;
-            }
-          }
+          const { names, lower } = this.namesOf(seg, doc);
+          const confidence = mode === "exact" ? 1 : bestSimilarity(lowerCovered, lower);
           result.push({
             id: seg.entityId(doc),
             lexicon: lex.name,
@@ -140,4 +154,21 @@ export class Annotator {
     }
     return result;
   }
+}
+
+/**
+ * SoDA's confidence: the best `(longer − distance) / longer` between the covered text and a synonym,
+ * both lower-cased. An exact synonym ends the search; a synonym whose length difference alone rules out
+ * beating the best so far is skipped without computing its distance.
+ */
+function bestSimilarity(covered: string, synonyms: readonly string[]): number {
+  for (const s of synonyms) if (s === covered) return 1;
+  let best = 0;
+  for (const s of synonyms) {
+    const longer = Math.max(s.length, covered.length);
+    if (longer === 0 || (longer - Math.abs(s.length - covered.length)) / longer <= best) continue;
+    const v = similarity(covered, s);
+    if (v > best) best = v;
+  }
+  return best;
 }

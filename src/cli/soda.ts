@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { serveCommand } from "../../services/soda/cli.js";
 import { annotateCommand } from "./annotate-command.js";
 import { demoCommand } from "./demo.js";
 import { fstCommand } from "./fst-command.js";
@@ -9,6 +10,7 @@ const USAGE = `soda: dictionary-based entity recognition
 usage: soda <command> [options]
 
 commands:
+  serve       run the SoDA-compatible HTTP service on a data directory (soda serve --help)
   load        load ontology files (MeSH XML/RDF, JSON-LD, SKOS, OBO, TSV) into a data directory
   annotate    tag JSONL documents against lexicons, in-process (soda annotate --help)
   demo        compile the bundled countries list and show lookups, prefix and fuzzy search
@@ -23,6 +25,8 @@ export async function main(argv: string[], out: (line: string) => void = console
       return demoCommand(out);
     case "fst":
       return fstCommand(rest, out);
+    case "serve":
+      return serveCommand(rest);
     case "load":
       return loadCommand(rest, (line) => console.error(line));
     case "annotate":

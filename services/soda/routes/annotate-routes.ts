@@ -1,0 +1,169 @@
+import type { FastifyInstance } from "fastify";
+import type { Annotation } from "../../../src/annotate/annotator.js";
+import type { OverlapPolicy } from "../../../src/annotate/overlaps.js";
+import type { TagLexicon } from "../../../src/annotate/segment.js";
+import type { TextFormat } from "../../../src/text/clean.js";
+import type { StreamingMode } from "../../../src/text/modes.js";
+import { sodaError } from "../errors.js";
+import { servedMode } from "../modes.js";
+import { annotationList, format, lexiconName, matching, okStatus, overlaps, responses } from "../schemas.js";
+
+interface AnnotBody {
+  lexicon: string | string[];
+  text?: string;
+  docs?: { id: string; text: string }[];
+  matching: string;
+  overlaps: OverlapPolicy;
+  format: TextFormat | "hocr";
+}
+
+interface CoverageBody {
+  text: string;
+  matching: string;
+  lexicon: string | string[];
+  overlaps: OverlapPolicy;
+  format: TextFormat | "hocr";
+}
+
+const lexiconSelector = {
+  anyOf: [lexiconName, { type: "array", items: lexiconName, minItems: 1 }],
+  description: 'a lexicon, a list of lexicons (extension), or "*" for all (extension)',
+} as const;
+
+const annotSchema = {
+  summary: "Annotate a text (or a batch of documents) against lexicons",
+  description:
+    "`text` gives `{status, annotations}`; the extension `docs: [{id, text}]` gives `{status, docs: [{id, annotations}]}`. " +
+    "Offsets are UTF-16 indices into the text as sent, `end` exclusive.",
+  body: {
+    type: "object",
+    required: ["lexicon"],
+    properties: {
+      lexicon: lexiconSelector,
+      text: { type: "string" },
+      docs: {
+        type: "array",
+        maxItems: 10_000,
+        items: {
+          type: "object",
+          required: ["id", "text"],
+          properties: { id: { type: "string" }, text: { type: "string" } },
+        },
+      },
+      matching,
+      overlaps,
+      format,
+    },
+  },
+  response: responses({
+    type: "object",
+    required: ["status"],
+    properties: {
+      status: okStatus,
+      annotations: annotationList,
+      docs: {
+        type: "array",
+        items: {
+          type: "object",
+          required: ["id", "annotations"],
+          properties: { id: { type: "string" }, annotations: annotationList },
+        },
+      },
+    },
+  }),
+};
+
+const coverageSchema = {
+  summary: "How many distinct entries of each lexicon a text mentions",
+  description:
+    "Lexicons with at least one match, most matched first. Extensions: `mentions` (annotations counted), " +
+    "`lexicon` to restrict the lexicons, `overlaps`, `format`.",
+  body: {
+    type: "object",
+    required: ["text"],
+    properties: {
+      text: { type: "string" },
+      matching,
+      lexicon: { ...lexiconSelector, default: "*" },
+      overlaps,
+      format,
+    },
+  },
+  response: responses({
+    type: "object",
+    required: ["status", "lexicons"],
+    properties: {
+      status: okStatus,
+      lexicons: {
+        type: "array",
+        items: {
+          type: "object",
+          required: ["lexicon", "count"],
+          properties: {
+            lexicon: { type: "string" },
+            count: { type: "integer", description: "distinct entries matched" },
+            mentions: { type: "integer", description: "annotations, counting repeats (extension)" },
+          },
+        },
+      },
+    },
+  }),
+};
+
+/** hOCR is HTML: its words are element text. */
+const engineFormat = (f: TextFormat | "hocr"): TextFormat => (f === "hocr" ? "html" : f);
+
+/** `annot.json` and `coverage.json`: tagging on the main thread, bounded by the admission plugin. */
+export async function annotateRoutes(app: FastifyInstance): Promise<void> {
+  const tag = (text: string, lexicons: TagLexicon[], mode: StreamingMode, body: AnnotBody | CoverageBody) =>
+    app.annotator.annotate(text, lexicons, {
+      matching: mode,
+      overlaps: body.overlaps,
+      format: engineFormat(body.format),
+    });
+
+  app.post<{ Body: AnnotBody }>(
+    "/soda/annot.json",
+    { schema: annotSchema, config: { tagging: true } },
+    async (request) => {
+      const body = request.body;
+      if (body.text === undefined && body.docs === undefined)
+        throw sodaError("SODA_ERR_VALIDATION", {
+          detail: 'the field "text" is required (or "docs": [{id, text}] for a batch)',
+        });
+      const mode = servedMode(body.matching, "annot.json");
+      const lexicons = app.resolveLexicons(body.lexicon);
+      if (body.docs !== undefined) {
+        app.metrics.documents.inc({ route: "annot" }, body.docs.length);
+        return {
+          status: "ok",
+          docs: body.docs.map((d) => ({ id: d.id, annotations: tag(d.text, lexicons, mode, body) })),
+        };
+      }
+      app.metrics.documents.inc({ route: "annot" });
+      return { status: "ok", annotations: tag(body.text!, lexicons, mode, body) };
+    },
+  );
+
+  app.post<{ Body: CoverageBody }>(
+    "/soda/coverage.json",
+    { schema: coverageSchema, config: { tagging: true } },
+    async (request) => {
+      const body = request.body;
+      const mode = servedMode(body.matching, "coverage.json");
+      app.metrics.documents.inc({ route: "coverage" });
+      const lexicons = [];
+      for (const lex of app.resolveLexicons(body.lexicon)) {
+        const found: Annotation[] = tag(body.text, [lex], mode, body);
+        if (found.length === 0) continue;
+        lexicons.push({
+          lexicon: lex.name,
+          count: new Set(found.map((a) => a.id)).size,
+          mentions: found.length,
+        });
+      }
+      lexicons.sort((a, b) => b.count - a.count || (a.lexicon < b.lexicon ? -1 : 1));
+      return { status: "ok", lexicons };
+    },
+  );
+}
