@@ -61,6 +61,10 @@ export class Lexicon implements TagLexicon, TagSegment {
     return [this];
   }
 
+  get docs(): number {
+    return this.entries.length;
+  }
+
   entityId(doc: number): string {
     return this.entries[doc].id;
   }

@@ -7,6 +7,8 @@ import type { CompiledLexicon } from "./lexicon.js";
  * its live segment files, where an updated or deleted entity is a dead doc of an older segment.
  */
 export interface TagSegment {
+  /** Number of docs (live or dead): doc numbers run from 0 to docs − 1. */
+  readonly docs: number;
   /** The segment compiled for `mode` (postings hold doc numbers), compiled or loaded on first use. */
   forMode(mode: StreamingMode): CompiledLexicon;
   /** Id of doc `doc`. */

@@ -65,6 +65,10 @@ class StoredSegment implements TagSegment {
     return c;
   }
 
+  get docs(): number {
+    return this.table.docs;
+  }
+
   entityId(doc: number): string {
     return this.table.id(doc);
   }
