@@ -7,6 +7,10 @@ import { porterStem } from "./porter.js";
 import { removePossessive } from "./possessive.js";
 import { isStopWord } from "./stop-words.js";
 
+/** ASCII byte maps of the fast path: lower-casing (A-Z to a-z) and identity. */
+const LOWER_ASCII = Uint8Array.from({ length: 128 }, (_, c) => (c >= 0x41 && c <= 0x5a ? c + 32 : c));
+const SAME_ASCII = Uint8Array.from({ length: 128 }, (_, c) => c);
+
 /** The byte that joins the tokens of a name into an FST key (tokens never contain it). */
 export const TOKEN_SEPARATOR = 0x20;
 
@@ -231,9 +235,12 @@ export class Analyzer {
   analyze(text: string, into: AnalyzedText = new AnalyzedText()): AnalyzedText {
     into.reset();
     const n = text.length;
-    const lower = this.lower;
+    const fold = this.lower ? LOWER_ASCII : SAME_ASCII;
     const memo = this.memo;
     const cls = CHAR_CLASS;
+    // ASCII tokens write at most one byte per character: reserve once, check nothing per character.
+    into.reserve(n + 8);
+    let bytes = into.bytes;
     let block = false;
     let i = 0;
     while (i < n) {
@@ -249,14 +256,17 @@ export class Analyzer {
         i += width;
         continue;
       }
-      // A token starts at i. While it stays ASCII its normalized bytes are written as it is scanned
-      // (one pass, no string); a non-ASCII character sends the token down the general path in emit.
-      into.reserve(64);
-      let bytes = into.bytes;
+      // A token starts at i. While it stays ASCII its normalized bytes (and their hash) are written as it
+      // is scanned: one pass, no string. A non-ASCII character sends it down the general path.
       const from = into.byteLength;
       let p = from;
+      let h = 0x811c9dc5;
       let ascii = c < 0x80;
-      if (ascii) bytes[p++] = lower && c <= 0x5a && c >= 0x41 ? c + 32 : c;
+      if (ascii) {
+        const f = fold[c];
+        bytes[p++] = f;
+        h = Math.imul(h ^ f, 0x01000193);
+      }
       let j = i + width;
       while (j < n) {
         const d = text.charCodeAt(j);
@@ -264,12 +274,9 @@ export class Analyzer {
         if (dk === WORD) {
           if (ascii) {
             if (d < 0x80) {
-              if (p === bytes.length) {
-                into.byteLength = p;
-                into.reserve(64);
-                bytes = into.bytes;
-              }
-              bytes[p++] = lower && d <= 0x5a && d >= 0x41 ? d + 32 : d;
+              const f = fold[d];
+              bytes[p++] = f;
+              h = Math.imul(h ^ f, 0x01000193);
             } else ascii = false;
           }
           j++;
@@ -284,32 +291,40 @@ export class Analyzer {
         } else if (dk === APOS && j + 1 < n && isWordAt(text, j + 1)) {
           if (d !== 0x27) ascii = false;
           else if (ascii) {
-            if (p === bytes.length) {
-              into.byteLength = p;
-              into.reserve(64);
-              bytes = into.bytes;
-            }
             bytes[p++] = 0x27;
+            h = Math.imul(h ^ 0x27, 0x01000193);
           }
           j++;
         } else break;
       }
       if (ascii) {
-        // Possessive: a trailing 's (the apostrophe is ASCII here) is dropped, as Lucene does.
-        if (p - from >= 3 && bytes[p - 2] === 0x27 && (bytes[p - 1] === 0x73 || bytes[p - 1] === 0x53))
-          p -= 2;
         into.byteLength = p;
-        if (memo !== null && !memo.apply(into, from)) {
-          into.byteLength = from;
-          into.dropped++;
-        } else this.push(into, i, j, from, block);
+        // Possessive: a trailing 's (the apostrophe is ASCII here) is dropped, as Lucene does.
+        if (p - from >= 3 && bytes[p - 2] === 0x27 && (bytes[p - 1] === 0x73 || bytes[p - 1] === 0x53)) {
+          into.byteLength = p - 2;
+          h = 0;
+        }
+        if (memo !== null) {
+          if (memo.apply(into, from)) this.push(into, i, j, from, block, 0);
+          else {
+            into.byteLength = from;
+            into.dropped++;
+          }
+          bytes = into.bytes;
+        } else this.push(into, i, j, from, block, h);
       } else {
         into.byteLength = from;
         this.emitGeneral(text, i, j, block, into);
+        bytes = into.bytes;
       }
       // A block boundary holds until a token is kept: a dropped stop word must not swallow it.
       if (into.count > 0 && into.begin[into.count - 1] === i) block = false;
       i = j;
+      // The general path and the memo may have written more than they read: keep the reserve.
+      if (into.bytes.length - into.byteLength < n - i + 8) {
+        into.reserve(n - i + 8);
+        bytes = into.bytes;
+      }
     }
     return into;
   }
@@ -347,23 +362,29 @@ export class Analyzer {
       t.dropped++;
       return;
     }
-    this.push(t, b, e, from, block);
+    this.push(t, b, e, from, block, 0);
   }
 
   /** Records the token whose bytes are `t.bytes[from, t.byteLength)`, if any. */
-  private push(t: AnalyzedText, b: number, e: number, from: number, block: boolean): void {
+  /**
+   * Records the token whose bytes are `t.bytes[from, t.byteLength)`, if any, with its FNV-1a hash:
+   * `hash` when the caller computed it while writing the bytes, else 0 to have it computed here.
+   */
+  private push(t: AnalyzedText, b: number, e: number, from: number, block: boolean, hash: number): void {
     if (t.byteLength === from) return;
-    t.reserve(0);
+    if (t.count === t.begin.length) t.reserve(0);
     const k = t.count++;
     t.begin[k] = b;
     t.end[k] = e;
     t.byteStart[k] = from;
     t.byteEnd[k] = t.byteLength;
     t.blockBefore[k] = block ? 1 : 0;
-    const bytes = t.bytes;
-    let h = 0x811c9dc5;
-    for (let i = from; i < t.byteLength; i++) h = Math.imul(h ^ bytes[i], 0x01000193);
-    t.hash[k] = h;
+    if (hash === 0) {
+      const bytes = t.bytes;
+      hash = 0x811c9dc5;
+      for (let i = from; i < t.byteLength; i++) hash = Math.imul(hash ^ bytes[i], 0x01000193);
+    }
+    t.hash[k] = hash;
   }
 }
 
