@@ -40,31 +40,38 @@ function grow(a: Int32Array): Int32Array {
 }
 
 /**
- * Memo of first-token walks for one compiled lexicon: the node reached from the root through a token's
- * bytes (or NONE), keyed by the token's bytes. Text is Zipfian: a few hundred distinct tokens make most
- * of it, so most token starts cost a hash probe and a short byte compare instead of a walk through
- * scattered nodes. Direct-mapped and bounded (a collision overwrites).
+ * Memo of token steps for one compiled lexicon: from a node, through one token's bytes, the node reached
+ * (or NONE), the output collected, whether a key ends there (and its final output), and the node after
+ * the separator that would start the next token. Keyed by (start node, token bytes). Text is Zipfian
+ * and names start with common words, so most token starts and most continuations ("of the", "united
+ * states") become a hash probe and a short byte compare instead of walks through scattered nodes.
+ * Direct-mapped and bounded (a collision overwrites). A lexicon automaton's outputs are key ordinals.
  */
-class WalkMemo {
-  static readonly SLOTS = 1 << 14;
+class StepMemo {
+  static readonly SLOTS = 1 << 15;
   static readonly MAX_LEN = 24;
-  readonly hash = new Int32Array(WalkMemo.SLOTS);
-  readonly len = new Int32Array(WalkMemo.SLOTS).fill(-1);
-  readonly addr = new Float64Array(WalkMemo.SLOTS);
-  readonly out = new Float64Array(WalkMemo.SLOTS);
+  readonly start = new Int32Array(StepMemo.SLOTS).fill(NONE);
+  readonly hash = new Int32Array(StepMemo.SLOTS);
+  readonly len = new Int32Array(StepMemo.SLOTS);
+  readonly addr = new Int32Array(StepMemo.SLOTS);
+  readonly out = new Float64Array(StepMemo.SLOTS);
+  /** Final output when a key ends after the token, else -1. */
+  readonly fin = new Float64Array(StepMemo.SLOTS);
+  readonly sep = new Int32Array(StepMemo.SLOTS);
+  readonly sepOut = new Float64Array(StepMemo.SLOTS);
   /** Token bytes of each slot, at slot × MAX_LEN. */
-  readonly bytes = new Uint8Array(WalkMemo.SLOTS * WalkMemo.MAX_LEN);
+  readonly bytes = new Uint8Array(StepMemo.SLOTS * StepMemo.MAX_LEN);
 }
 
-const memos = new WeakMap<CompiledLexicon, WalkMemo>();
+const memos = new WeakMap<CompiledLexicon, StepMemo>();
 
 /**
  * Finds every token span of `text` whose normalized tokens, joined by the separator, form a key of the
- * lexicon: from each token start, walk the FST across tokens until it has no continuation or a block
+ * lexicon: from each token start, walk the FST token by token until it has no continuation or a block
  * boundary intervenes. Appends to `out` ordered by first token, then by length, tagged with `segment`.
  *
- * Cost: O(tokens × bytes walked per start); the walk through the first token is memoized per distinct
- * token ({@link WalkMemo}), so a start that no key begins with usually costs one probe. No allocation.
+ * Cost: O(tokens × tokens walked per start); each token step is memoized ({@link StepMemo}), so a
+ * start that no key begins with usually costs one probe. No allocation.
  */
 export function findMatches(lex: CompiledLexicon, text: AnalyzedText, out: Matches, segment = 0): Matches {
   const fst = lex.fst;
@@ -77,59 +84,77 @@ export function findMatches(lex: CompiledLexicon, text: AnalyzedText, out: Match
   const n = text.count;
   let memo = memos.get(lex);
   if (!memo) {
-    memo = new WalkMemo();
+    memo = new StepMemo();
     memos.set(lex, memo);
   }
+  const mStart = memo.start;
   const mHash = memo.hash;
   const mLen = memo.len;
   const mAddr = memo.addr;
   const mOut = memo.out;
+  const mFin = memo.fin;
+  const mSep = memo.sep;
+  const mSepOut = memo.sepOut;
   const mBytes = memo.bytes;
-  const MAX = WalkMemo.MAX_LEN;
-  const mask = WalkMemo.SLOTS - 1;
+  const MAX = StepMemo.MAX_LEN;
+  const mask = StepMemo.SLOTS - 1;
   for (let i = 0; i < n; i++) {
-    const b0 = bs[i];
-    const len = be[i] - b0;
-    const h = hashes[i];
-    const slot = h & mask;
-    let addr: number;
-    let out0: number;
-    let hit = false;
-    if (mLen[slot] === len && mHash[slot] === h) {
-      hit = true;
-      const base = slot * MAX;
-      for (let k = 0; k < len; k++) {
-        if (mBytes[base + k] !== bytes[b0 + k]) {
-          hit = false;
-          break;
+    let from = root;
+    let acc = 0;
+    let j = i;
+    for (;;) {
+      const b0 = bs[j];
+      const len = be[j] - b0;
+      const h = hashes[j];
+      const slot = (h ^ Math.imul(from, 0x9e3779b1)) & mask;
+      let hit = mStart[slot] === from && mLen[slot] === len && mHash[slot] === h;
+      if (hit) {
+        const base = slot * MAX;
+        for (let k = 0; k < len; k++) {
+          if (mBytes[base + k] !== bytes[b0 + k]) {
+            hit = false;
+            break;
+          }
         }
       }
-    }
-    if (hit) {
-      addr = mAddr[slot];
-      out0 = mOut[slot];
-    } else {
-      addr = fst.walk(root, bytes, b0, b0 + len);
-      out0 = addr === NONE ? 0 : fst.walkOutput;
-      if (len <= MAX) {
+      if (!hit) {
+        const addr = fst.walk(from, bytes, b0, b0 + len);
+        let o = 0;
+        let fin = -1;
+        let sep = NONE;
+        let sepOut = 0;
+        if (addr !== NONE) {
+          o = fst.walkOutput;
+          if (fst.isFinal(addr)) fin = fst.finalOutput(addr);
+          sep = fst.step(addr, TOKEN_SEPARATOR);
+          if (sep !== NONE) sepOut = fst.stepOutput;
+        }
+        if (len > MAX) {
+          // Too long to remember: use the result once.
+          if (addr === NONE) break;
+          acc += o;
+          if (fin >= 0) out.push(i, j, acc + fin, segment);
+          if (++j >= n || block[j] === 1 || sep === NONE) break;
+          from = sep;
+          acc += sepOut;
+          continue;
+        }
+        mStart[slot] = from;
         mHash[slot] = h;
         mLen[slot] = len;
         mAddr[slot] = addr;
-        mOut[slot] = out0;
+        mOut[slot] = o;
+        mFin[slot] = fin;
+        mSep[slot] = sep;
+        mSepOut[slot] = sepOut;
         mBytes.set(bytes.subarray(b0, b0 + len), slot * MAX);
       }
-    }
-    if (addr === NONE) continue;
-    let j = i;
-    for (;;) {
-      if (fst.isFinal(addr)) out.push(i, j, out0 + fst.finalOutput(addr), segment);
-      if (++j >= n || block[j] === 1) break;
-      addr = fst.step(addr, TOKEN_SEPARATOR);
-      if (addr === NONE) break;
-      out0 += fst.stepOutput;
-      addr = fst.walk(addr, bytes, bs[j], be[j]);
-      if (addr === NONE) break;
-      out0 += fst.walkOutput;
+      if (mAddr[slot] === NONE) break;
+      acc += mOut[slot];
+      if (mFin[slot] >= 0) out.push(i, j, acc + mFin[slot], segment);
+      if (++j >= n || block[j] === 1 || mSep[slot] === NONE) break;
+      from = mSep[slot];
+      acc += mSepOut[slot];
     }
   }
   return out;
