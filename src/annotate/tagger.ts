@@ -147,7 +147,8 @@ export function findMatches(lex: CompiledLexicon, text: AnalyzedText, out: Match
         mFin[slot] = fin;
         mSep[slot] = sep;
         mSepOut[slot] = sepOut;
-        mBytes.set(bytes.subarray(b0, b0 + len), slot * MAX);
+        const base = slot * MAX;
+        for (let k = 0; k < len; k++) mBytes[base + k] = bytes[b0 + k];
       }
       if (mAddr[slot] === NONE) break;
       acc += mOut[slot];
