@@ -125,34 +125,42 @@ function validate(file: Uint8Array, name: string, kind: number): Uint8Array {
   return file.byteOffset % 4 === 0 ? file : file.slice();
 }
 
-/** Serializes the entities of a segment. */
+/**
+ * Serializes the entities of a segment. Strings are measured, then written straight into two buffers
+ * (no array per string: a million-name segment would otherwise churn the garbage collector).
+ */
 export function encodeEntities(entries: readonly Entry[]): Uint8Array {
-  const ids = entries.map((e) => enc.encode(e.id));
-  const names = entries.flatMap((e) => e.names.map((n) => enc.encode(n)));
-  const idOffsets = new Uint32Array(ids.length + 1);
+  let names = 0;
+  for (const e of entries) names += e.names.length;
+  const idOffsets = new Uint32Array(entries.length + 1);
   const nameStart = new Uint32Array(entries.length + 1);
-  const nameOffsets = new Uint32Array(names.length + 1);
-  for (let i = 0; i < ids.length; i++) idOffsets[i + 1] = idOffsets[i] + ids[i].length;
-  for (let i = 0; i < entries.length; i++) nameStart[i + 1] = nameStart[i] + entries[i].names.length;
-  for (let i = 0; i < names.length; i++) nameOffsets[i + 1] = nameOffsets[i] + names[i].length;
+  const nameOffsets = new Uint32Array(names + 1);
+  let n = 0;
+  for (let i = 0; i < entries.length; i++) {
+    const e = entries[i];
+    idOffsets[i + 1] = idOffsets[i] + Buffer.byteLength(e.id, "utf8");
+    nameStart[i + 1] = nameStart[i] + e.names.length;
+    for (const name of e.names) {
+      nameOffsets[n + 1] = nameOffsets[n] + Buffer.byteLength(name, "utf8");
+      n++;
+    }
+  }
+  const idBytes = Buffer.allocUnsafe(idOffsets[entries.length]);
+  const nameBytes = Buffer.allocUnsafe(nameOffsets[names]);
+  n = 0;
+  for (let i = 0; i < entries.length; i++) {
+    const e = entries[i];
+    idBytes.write(e.id, idOffsets[i], "utf8");
+    for (const name of e.names) nameBytes.write(name, nameOffsets[n++], "utf8");
+  }
   const w = new Writer();
-  w.u32(entries.length, names.length);
+  w.u32(entries.length, names);
   w.array(idOffsets);
   w.array(nameStart);
   w.array(nameOffsets);
-  w.bytes(concat(ids, idOffsets[ids.length]));
-  w.bytes(concat(names, nameOffsets[names.length]));
+  w.bytes(idBytes);
+  w.bytes(nameBytes);
   return w.finish(KIND_ENTITIES);
-}
-
-function concat(parts: Uint8Array[], total: number): Uint8Array {
-  const out = new Uint8Array(total);
-  let p = 0;
-  for (const b of parts) {
-    out.set(b, p);
-    p += b.length;
-  }
-  return out;
 }
 
 /** The entities of a segment over the file's bytes: ids and names are decoded on demand. */

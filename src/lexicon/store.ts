@@ -361,23 +361,30 @@ export class LexiconStore {
     writeFileAtomic(this.entFile(lexicon, seq), ent);
     for (const [m, c] of compiled) writeFileAtomic(this.modeFile(lexicon, seq, m), encodeMode(c));
 
-    const killed: { segment: number; doc: number }[] = [];
-    const find = this.db.prepare("SELECT segment, doc FROM entities WHERE lexicon = ? AND id = ?");
-    const kill = this.db.prepare("INSERT OR IGNORE INTO dead(lexicon, segment, doc) VALUES (?, ?, ?)");
-    const put = this.db.prepare(
-      "INSERT INTO entities(lexicon, id, names, attributes, segment, doc) VALUES (?, ?, ?, ?, ?, ?) " +
-        "ON CONFLICT(lexicon, id) DO UPDATE SET names = excluded.names, attributes = excluded.attributes, " +
-        "segment = excluded.segment, doc = excluded.doc",
-    );
+    // One set-based statement per step (no statement per entry): the old versions of the staged ids
+    // die, the staged rows become entities numbered in id order (the order of the segment's docs).
+    const replaced =
+      "FROM staged s JOIN entities e ON e.lexicon = s.lexicon AND e.id = s.id WHERE s.lexicon = ?";
+    let killed: { segment: number; doc: number }[] = [];
     this.db.transaction(() => {
-      staged.forEach((r, doc) => {
-        const old = find.get(lexicon, r.id) as { segment: number; doc: number } | undefined;
-        if (old) {
-          kill.run(lexicon, old.segment, old.doc);
-          killed.push(old);
-        }
-        put.run(lexicon, r.id, r.names, r.attributes, seq, doc);
-      });
+      killed = this.db.prepare(`SELECT e.segment AS segment, e.doc AS doc ${replaced}`).all(lexicon) as {
+        segment: number;
+        doc: number;
+      }[];
+      this.db
+        .prepare(
+          `INSERT OR IGNORE INTO dead(lexicon, segment, doc) SELECT e.lexicon, e.segment, e.doc ${replaced}`,
+        )
+        .run(lexicon);
+      this.db
+        .prepare(
+          "INSERT INTO entities(lexicon, id, names, attributes, segment, doc) " +
+            "SELECT lexicon, id, names, attributes, ?, row_number() OVER (ORDER BY id) - 1 FROM staged " +
+            "WHERE lexicon = ? ORDER BY id " +
+            "ON CONFLICT(lexicon, id) DO UPDATE SET names = excluded.names, attributes = excluded.attributes, " +
+            "segment = excluded.segment, doc = excluded.doc",
+        )
+        .run(seq, lexicon);
       this.db
         .prepare("INSERT INTO segments(lexicon, seq, docs) VALUES (?, ?, ?)")
         .run(lexicon, seq, entries.length);

@@ -1,0 +1,141 @@
+/**
+ * bench/lexicon: the store's figures on real names (issue "Lexicons that last"): bulk load rate, segment
+ * bytes per name per mode, the latency of a 100-name commit into the big lexicon, restart-to-serving.
+ *
+ * Usage: npm run bench:lexicon [-- TOTAL_NAMES]   (default 8000000; real names first, then generated)
+ * Data: $SODA_BENCH_DATA/names-*.tsv (bench/data/prepare-names.sh).
+ */
+import { createReadStream, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { Annotator } from "../../src/annotate/annotator.js";
+import { LexiconStore, type StoredEntry } from "../../src/lexicon/store.js";
+import { BENCH_DATA, rng } from "../fst/keys.js";
+
+async function readGrouped(file: string): Promise<StoredEntry[]> {
+  const byId = new Map<string, string[]>();
+  const rl = createInterface({ input: createReadStream(file, "utf8"), crlfDelay: Number.POSITIVE_INFINITY });
+  for await (const line of rl) {
+    const tab = line.indexOf("\t");
+    if (tab <= 0) continue;
+    const id = line.slice(0, tab);
+    const names = byId.get(id);
+    if (names) names.push(line.slice(tab + 1));
+    else byId.set(id, [line.slice(tab + 1)]);
+  }
+  return Array.from(byId, ([id, names]) => ({ id, names }));
+}
+
+const count = (es: readonly StoredEntry[]) => es.reduce((n, e) => n + e.names.length, 0);
+
+function dirBytes(dir: string, suffix: string): number {
+  return readdirSync(dir)
+    .filter((f) => f.endsWith(suffix))
+    .reduce((n, f) => n + statSync(join(dir, f)).size, 0);
+}
+
+/** Loads entries in batches of 10,000 staged rows, one commit at the end; returns seconds. */
+function load(store: LexiconStore, lexicon: string, entries: readonly StoredEntry[]): number {
+  const t = performance.now();
+  for (let i = 0; i < entries.length; i += 10_000) store.add(lexicon, entries.slice(i, i + 10_000));
+  store.commit(lexicon);
+  return (performance.now() - t) / 1000;
+}
+
+async function main(): Promise<void> {
+  const total = Number(process.argv[2] ?? 8_000_000);
+  const dir = mkdtempSync(join(tmpdir(), "soda-bench-lexicon-"));
+  console.log(`node ${process.version}; data dir ${dir}`);
+  const rows: string[][] = [];
+  let store = LexiconStore.open(dir);
+
+  const chebi = await readGrouped(join(BENCH_DATA, "names-chebi.tsv"));
+  const s1 = load(store, "chebi", chebi);
+  rows.push([
+    "load ChEBI",
+    `${chebi.length} entities, ${count(chebi)} names`,
+    `${s1.toFixed(2)} s`,
+    `${Math.round(count(chebi) / s1)} names/s`,
+  ]);
+
+  const big: StoredEntry[] = await readGrouped(join(BENCH_DATA, "names-taxa.tsv"));
+  const real = count(big);
+  const genera = big.map((e) => e.names[0].split(" ")[0]);
+  const epithets = big.map((e) => e.names[0].split(" ").slice(1).join(" ")).filter((s) => s.length > 0);
+  const rand = rng(9);
+  let g = 0;
+  // Top up with recombined taxon names (a genus with another species epithet), as bench/fst does.
+  for (let n = real; n < total; n++)
+    big.push({
+      id: `gen:${g++}`,
+      names: [
+        `${genera[Math.floor(rand() * genera.length)]} ${epithets[Math.floor(rand() * epithets.length)]} ${g}`,
+      ],
+    });
+  const s2 = load(store, "big", big);
+  rows.push([
+    "load taxonomy (+ generated)",
+    `${big.length} entities, ${count(big)} names (${real} real)`,
+    `${s2.toFixed(2)} s`,
+    `${Math.round(count(big) / s2)} names/s`,
+  ]);
+
+  const annotator = new Annotator();
+  for (const mode of ["lower", "exact"] as const) {
+    const t = performance.now();
+    annotator.annotate("Homo sapiens", [store.lexicon("big")!], { matching: mode });
+    const s = (performance.now() - t) / 1000;
+    const bytes = dirBytes(join(dir, "segments", "big"), `.${mode}.fst`);
+    rows.push([
+      `first use of ${mode} (compile all segments)`,
+      `${count(big)} names`,
+      `${s.toFixed(2)} s`,
+      `${(bytes / count(big)).toFixed(1)} bytes/name`,
+    ]);
+  }
+  const ent = dirBytes(join(dir, "segments", "big"), ".ent");
+  rows.push(["entities file", "", "", `${(ent / count(big)).toFixed(1)} bytes/name`]);
+
+  const lat: number[] = [];
+  for (let r = 0; r < 5; r++) {
+    const batch = Array.from({ length: 100 }, (_, i) => ({
+      id: `new${r}-${i}`,
+      names: [`Novelname${r}x${i} sapiens`],
+    }));
+    const t = performance.now();
+    store.add("big", batch, { commit: true });
+    const found = annotator.annotate(`Novelname${r}x42 sapiens`, [store.lexicon("big")!], {
+      matching: "lower",
+    });
+    lat.push(performance.now() - t);
+    if (found.length !== 1) throw new Error("committed names not visible");
+  }
+  lat.sort((a, b) => a - b);
+  rows.push([
+    "commit 100 names into the big lexicon, then tag",
+    "lower + exact compiled",
+    `median ${lat[2].toFixed(1)} ms, max ${lat[4].toFixed(1)} ms`,
+    "",
+  ]);
+
+  store.close();
+  const t = performance.now();
+  store = LexiconStore.open(dir);
+  const a = annotator.annotate("Homo sapiens and Novelname0x1 sapiens", [store.lexicon("big")!], {
+    matching: "lower",
+  });
+  const restart = performance.now() - t;
+  rows.push(["restart to first annotation", `${a.length} annotations`, `${restart.toFixed(0)} ms`, ""]);
+  store.close();
+
+  console.log("| step | data | time | rate / size |\n|---|---|---:|---:|");
+  for (const r of rows) console.log(`| ${r.join(" | ")} |`);
+  console.log(`peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
+  rmSync(dir, { recursive: true, force: true });
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exitCode = 1;
+});
