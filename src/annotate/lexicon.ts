@@ -1,5 +1,5 @@
 import { Builder, RawFst } from "../fst/index.js";
-import { Analyzer } from "../text/analyzer.js";
+import { Analyzer, ByteSink } from "../text/analyzer.js";
 import type { StreamingMode } from "../text/modes.js";
 import type { TagLexicon, TagSegment } from "./segment.js";
 
@@ -89,47 +89,47 @@ export class Lexicon implements TagLexicon, TagSegment {
  */
 export function compileLexicon(entries: readonly Entry[], mode: StreamingMode): CompiledLexicon {
   const analyzer = new Analyzer(mode);
-  // Keys as latin1 strings (one char per byte): JavaScript's string order is then the byte order the
-  // FST needs, and the native sort needs no comparator. Each key carries its index after a NUL, which
-  // sorts below every key byte (tokens never contain one), so equal keys stay together in index order.
-  const tagged: string[] = [];
+  // Every key packed into one buffer (no string or array per key), then sorted by byte order.
+  const sink = new ByteSink(1 << 16);
+  const starts: number[] = [];
   const ent: number[] = [];
   const nam: number[] = [];
   let skipped = 0;
   for (let e = 0; e < entries.length; e++) {
     const names = entries[e].names;
     for (let n = 0; n < names.length; n++) {
-      const k = analyzer.key(names[n]);
-      if (k === null) {
+      const start = sink.length;
+      if (analyzer.keyInto(names[n], sink) < 0) {
         skipped++;
         continue;
       }
-      tagged.push(`${Buffer.from(k.buffer, k.byteOffset, k.length).toString("latin1")}\u0000${ent.length}`);
+      starts.push(start);
       ent.push(e);
       nam.push(n);
     }
   }
-  tagged.sort();
-  const keys: string[] = new Array(tagged.length);
-  const order = new Uint32Array(tagged.length);
-  for (let i = 0; i < tagged.length; i++) {
-    const t = tagged[i];
-    const nul = t.lastIndexOf("\u0000");
-    keys[i] = t.slice(0, nul);
-    order[i] = Number(t.slice(nul + 1));
-  }
+  const keyStart = Uint32Array.from(starts);
+  const keyEnd = new Uint32Array(keyStart.length);
+  for (let i = 0; i < keyStart.length; i++)
+    keyEnd[i] = i + 1 < keyStart.length ? keyStart[i + 1] : sink.length;
+  const packed = sink.bytes;
+  const order = sortKeys(packed, keyStart, keyEnd);
   const builder = new Builder();
   const postStart: number[] = [];
   const postEntity = new Uint32Array(order.length);
   const postName = new Uint32Array(order.length);
-  let prev: string | null = null;
+  let prevStart = -1;
+  let prevEnd = -1;
   let p = 0;
   let groupStart = 0;
   for (let i = 0; i < order.length; i++) {
     const o = order[i];
-    if (keys[i] !== prev) {
-      prev = keys[i];
-      builder.insert(Buffer.from(prev, "latin1"), postStart.length);
+    const ks = keyStart[o];
+    const ke = keyEnd[o];
+    if (prevStart < 0 || compareBytes(packed, ks, ke, prevStart, prevEnd) !== 0) {
+      prevStart = ks;
+      prevEnd = ke;
+      builder.insert(packed.subarray(ks, ke), postStart.length);
       postStart.push(p);
       groupStart = p;
     } else if (postEntity.subarray(groupStart, p).includes(ent[o])) {
@@ -149,4 +149,76 @@ export function compileLexicon(entries: readonly Entry[], mode: StreamingMode): 
     postName: postName.slice(0, p),
     skippedNames: skipped,
   };
+}
+
+/** Compares `b[as, ae)` with `b[bs, be)` by bytes: negative, 0 or positive. */
+function compareBytes(b: Uint8Array, as: number, ae: number, bs: number, be: number): number {
+  const n = Math.min(ae - as, be - bs);
+  for (let i = 0; i < n; i++) {
+    const d = b[as + i] - b[bs + i];
+    if (d !== 0) return d;
+  }
+  return ae - as - (be - bs);
+}
+
+/**
+ * Indices of the keys `bytes[start[i], end[i])` in byte order, ties in index order (stable): an MSD radix
+ * sort (a stable counting pass per byte position) down to small buckets, which an insertion sort
+ * finishes. O(total key bytes) in practice, no comparator calls for most of the work, no allocation per
+ * key (a JavaScript string sort of a million keys takes seconds).
+ */
+export function sortKeys(bytes: Uint8Array, start: Uint32Array, end: Uint32Array): Uint32Array {
+  const n = start.length;
+  const order = new Uint32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  const tmp = new Uint32Array(n);
+  const counts = new Uint32Array(257);
+  const stack: number[] = [0, n, 0];
+  while (stack.length > 0) {
+    const depth = stack.pop()!;
+    const hi = stack.pop()!;
+    const lo = stack.pop()!;
+    if (hi - lo <= 16) {
+      for (let i = lo + 1; i < hi; i++) {
+        const x = order[i];
+        let j = i - 1;
+        while (
+          j >= lo &&
+          compareBytes(bytes, start[order[j]] + depth, end[order[j]], start[x] + depth, end[x]) > 0
+        ) {
+          order[j + 1] = order[j];
+          j--;
+        }
+        order[j + 1] = x;
+      }
+      continue;
+    }
+    counts.fill(0);
+    // Bucket 0: keys that end at this depth (they sort first); bucket 1 + b: next byte b.
+    for (let i = lo; i < hi; i++) {
+      const k = order[i];
+      const p = start[k] + depth;
+      counts[p < end[k] ? bytes[p] + 1 : 0]++;
+    }
+    let sum = lo;
+    for (let b = 0; b < 257; b++) {
+      const c = counts[b];
+      counts[b] = sum;
+      sum += c;
+    }
+    for (let i = lo; i < hi; i++) {
+      const k = order[i];
+      const p = start[k] + depth;
+      tmp[counts[p < end[k] ? bytes[p] + 1 : 0]++] = k;
+    }
+    order.set(tmp.subarray(lo, hi), lo);
+    // counts[b] is now the end of bucket b; bucket 0 holds equal keys (already in index order).
+    let from = counts[0];
+    for (let b = 1; b < 257; b++) {
+      const to = counts[b];
+      if (to - from > 1) stack.push(from, to, depth + 1);
+      from = to;
+    }
+  }
+  return order;
 }

@@ -62,6 +62,24 @@ export class AnalyzedText {
   }
 }
 
+/** A growable byte buffer: `bytes[0, length)` holds what was appended. */
+export class ByteSink {
+  bytes: Uint8Array;
+  length = 0;
+
+  constructor(capacity = 1024) {
+    this.bytes = new Uint8Array(capacity);
+  }
+
+  /** Makes room for `n` more bytes (doubling). */
+  reserve(n: number): void {
+    if (this.length + n <= this.bytes.length) return;
+    const b = new Uint8Array(Math.max(this.bytes.length * 2, this.length + n));
+    b.set(this.bytes.subarray(0, this.length));
+    this.bytes = b;
+  }
+}
+
 function grow32(a: Int32Array, cap: number): Int32Array {
   const b = new Int32Array(cap);
   b.set(a);
@@ -334,18 +352,29 @@ export class Analyzer {
    * when nothing remains (a name of stop words or punctuation), which the caller skips and counts.
    */
   key(name: string): Uint8Array | null {
+    const sink = new ByteSink(64);
+    return this.keyInto(name, sink) < 0 ? null : sink.bytes.slice(0, sink.length);
+  }
+
+  /**
+   * Appends the FST key of `name` to `sink` and returns its length, or -1 (nothing appended) when the
+   * name normalizes to nothing. The compiler packs a lexicon's keys this way: no array per key.
+   */
+  keyInto(name: string, sink: ByteSink): number {
     const t = this.analyze(name, this.scratch);
-    if (t.count === 0) return null;
+    if (t.count === 0) return -1;
     let len = t.count - 1;
     for (let k = 0; k < t.count; k++) len += t.byteEnd[k] - t.byteStart[k];
-    const key = new Uint8Array(len);
-    let p = 0;
+    sink.reserve(len);
+    const out = sink.bytes;
+    const src = t.bytes;
+    let p = sink.length;
     for (let k = 0; k < t.count; k++) {
-      if (k > 0) key[p++] = TOKEN_SEPARATOR;
-      key.set(t.bytes.subarray(t.byteStart[k], t.byteEnd[k]), p);
-      p += t.byteEnd[k] - t.byteStart[k];
+      if (k > 0) out[p++] = TOKEN_SEPARATOR;
+      for (let b = t.byteStart[k]; b < t.byteEnd[k]; b++) out[p++] = src[b];
     }
-    return key;
+    sink.length = p;
+    return len;
   }
 
   /** Normalizes a token with non-ASCII characters through strings (folding, lower case, possessive). */
