@@ -12,6 +12,7 @@ import { openapi } from "./openapi.js";
 import { annotateRoutes } from "./routes/annotate-routes.js";
 import { lexiconRoutes } from "./routes/lexicon-routes.js";
 import { lookupRoutes } from "./routes/lookup-routes.js";
+import { ocrRoute } from "./routes/ocr-route.js";
 import { regexRoute } from "./routes/regex-route.js";
 import { serviceRoutes } from "./routes/service-routes.js";
 import { storePlugin } from "./store-plugin.js";
@@ -71,5 +72,6 @@ export function buildApp(options: BuildAppOptions = {}): FastifyInstance {
   app.register(lookupRoutes);
   app.register(annotateRoutes);
   app.register(regexRoute, { timeoutMs: config.regexTimeoutMs });
+  app.register(ocrRoute);
   return app;
 }

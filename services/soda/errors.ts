@@ -32,6 +32,11 @@ export const ERRORS = {
     status: 400,
     template: "pattern {name} is not a valid JavaScript regular expression ({detail}): fix its syntax",
   },
+  SODA_ERR_IMAGE: {
+    status: 400,
+    template:
+      "the uploaded image cannot be decoded ({detail}): send a PNG, JPEG, TIFF, WebP or GIF page image",
+  },
   SODA_ERR_UNAUTHORIZED: {
     status: 401,
     template:

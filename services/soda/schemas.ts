@@ -11,8 +11,8 @@ import { STREAMING_MODES } from "../../src/text/modes.js";
 /** Modes the design names; only the streaming ones are served today (see routes for the others). */
 export const KNOWN_MODES = [...STREAMING_MODES, "punct", "sort", "stem", "fuzzy", "lsort", "s3sort"] as const;
 
-/** `text` formats accepted by annot: the engine's, plus `hocr` (read as markup). */
-export const FORMATS = [...TEXT_FORMATS, "hocr"] as const;
+/** `text` formats accepted by annot: the engine's (hOCR included). */
+export const FORMATS = TEXT_FORMATS;
 
 export const errorResponse = {
   type: "object",

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { serveCommand } from "../../services/soda/cli.js";
+import { ocrCommand } from "../ocr/cli.js";
 import { annotateCommand } from "./annotate-command.js";
 import { demoCommand } from "./demo.js";
 import { fstCommand } from "./fst-command.js";
@@ -13,6 +14,7 @@ commands:
   serve       run the SoDA-compatible HTTP service on a data directory (soda serve --help)
   load        load ontology files (MeSH XML/RDF, JSON-LD, SKOS, OBO, TSV) into a data directory
   annotate    tag JSONL documents against lexicons, in-process (soda annotate --help)
+  ocr         read page images (or hOCR) into text with word boxes, tag them, redact entities
   demo        compile the bundled countries list and show lookups, prefix and fuzzy search
   fst         build, inspect and query automaton files (soda fst --help)
 `;
@@ -27,6 +29,8 @@ export async function main(argv: string[], out: (line: string) => void = console
       return fstCommand(rest, out);
     case "serve":
       return serveCommand(rest);
+    case "ocr":
+      return ocrCommand(rest);
     case "load":
       return loadCommand(rest, (line) => console.error(line));
     case "annotate":

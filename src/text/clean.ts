@@ -1,8 +1,9 @@
 import { decodeHTMLStrict, decodeXMLStrict } from "entities";
+import { hocrToText } from "../ocr/hocr.js";
 import { BLOCK_CHAR } from "./char-class.js";
 
 /** How the text of a request is to be read before tagging. */
-export const TEXT_FORMATS = ["text", "ocr", "html", "xml"] as const;
+export const TEXT_FORMATS = ["text", "ocr", "html", "xml", "hocr"] as const;
 export type TextFormat = (typeof TEXT_FORMATS)[number];
 
 /** Whether `f` names a text format (a type guard for input validation). */
@@ -56,6 +57,8 @@ class MappedBuilder {
  * - `ocr`: words hyphenated across a line end are joined ("myelo-\ndysplastic" → "myelodysplastic"),
  *   soft hyphens dropped, compatibility characters normalized (NFKC: ligatures "ﬁ" → "fi", full-width
  *   forms). Line breaks and runs of spaces need nothing: the tokenizer treats any whitespace as one gap.
+ * - `hocr`: the words of an hOCR page (Tesseract's output), lines joined by line breaks, offsets
+ *   mapped into the markup (see `src/ocr/hocr.ts`).
  * - `html`, `xml`: tags, comments, processing instructions and (HTML) script and style content skipped;
  *   character references decoded; a block boundary ({@link BLOCK_CHAR}) emitted for block-level elements
  *   (HTML: p, div, li, td, headings, br, …; XML: every element not in a list of inline ones such as
@@ -72,6 +75,11 @@ export function cleanText(raw: string, format: TextFormat): CleanedText {
       return cleanMarkup(raw, true);
     case "xml":
       return cleanMarkup(raw, false);
+    case "hocr": {
+      // The words of an hOCR page (Tesseract's output) in reading order, mapped back into the markup.
+      const page = hocrToText(raw);
+      return { text: page.text, from: page.from, to: page.to };
+    }
   }
 }
 

