@@ -1,7 +1,9 @@
 import type { TagLexicon } from "../../src/annotate/segment.js";
 import { similarity } from "../../src/annotate/similarity.js";
+import { reverseLookup } from "../../src/fuzzy/index.js";
 import { Analyzer } from "../../src/text/analyzer.js";
-import type { StreamingMode } from "../../src/text/modes.js";
+import { isStreamingMode, type StreamingMode } from "../../src/text/modes.js";
+import type { LookupMode } from "./modes.js";
 
 /** An entity whose name normalizes, in some mode, to the same key as a phrase. */
 export interface PhraseMatch {
@@ -23,13 +25,15 @@ const analyzers = new Map<StreamingMode, Analyzer>();
  * Reverse lookup: the live entities of `lexicons` with a name whose key in `mode` equals the phrase's,
  * one per (lexicon, entity), best-scoring name first. Cost: one analysis of the phrase and one FST
  * lookup per segment, plus the postings of the key; independent of the lexicon's size.
- * Not thread-safe (analyzers are reused): call it from one thread.
+ * The chunk modes (`punct`, `sort`, `stem`, `fuzzy`) and the reverse-only modes (`lsort`, `s3sort`) go to
+ * {@link reverseLookup}. Not thread-safe (analyzers are reused): call it from one thread.
  */
 export function lookupPhrase(
   lexicons: readonly TagLexicon[],
   phrase: string,
-  mode: StreamingMode,
+  mode: LookupMode,
 ): PhraseMatch[] {
+  if (!isStreamingMode(mode)) return reverseLookup(phrase, lexicons, mode);
   let analyzer = analyzers.get(mode);
   if (!analyzer) {
     analyzer = new Analyzer(mode);

@@ -1,3 +1,4 @@
+import { annotateChunks, type ChunkMode, isChunkMode } from "../fuzzy/index.js";
 import { AnalyzedText, Analyzer } from "../text/analyzer.js";
 import { cleanText, type TextFormat } from "../text/clean.js";
 import type { StreamingMode } from "../text/modes.js";
@@ -5,6 +6,9 @@ import { type OverlapPolicy, resolveOverlaps } from "./overlaps.js";
 import type { TagLexicon, TagSegment } from "./segment.js";
 import { similarity } from "./similarity.js";
 import { findMatches, Matches } from "./tagger.js";
+
+/** Every mode the annotator serves: the streaming walks and the chunk modes (`punct` … `fuzzy`). */
+export type MatchingMode = StreamingMode | ChunkMode;
 
 /** One entity mention. Offsets are UTF-16 indices into the text as the caller sent it, `end` exclusive. */
 export interface Annotation {
@@ -19,12 +23,14 @@ export interface Annotation {
   /** The synonym of the entity whose normalized form matched. */
   synonym: string;
   /** The mode that matched. */
-  matching: StreamingMode;
+  matching: MatchingMode;
 }
 
 /** Options of one annotation call. */
 export interface AnnotateOptions {
-  matching: StreamingMode;
+  matching: MatchingMode;
+  /** Chunk modes: the least confidence a match needs (`fuzzy` defaults to 0.8). */
+  threshold?: number;
   /** @default "LONGEST_DOMINANT_RIGHT" */
   overlaps?: OverlapPolicy;
   /** @default "text" */
@@ -68,9 +74,21 @@ export class Annotator {
    * concatenated in the order given). Cost: O(text) for cleaning and analysis, plus the FST walks.
    */
   annotate(text: string, lexicons: readonly TagLexicon[], options: AnnotateOptions): Annotation[] {
-    const mode = options.matching;
     const policy = options.overlaps ?? "LONGEST_DOMINANT_RIGHT";
     const cleaned = cleanText(text, options.format ?? "text");
+    if (isChunkMode(options.matching)) {
+      // Chunk modes match whole noun phrases (or, for fuzzy, token windows) of the cleaned text.
+      return annotateChunks(cleaned.text, lexicons, {
+        matching: options.matching,
+        overlaps: policy,
+        threshold: options.threshold,
+      }).map((a) => {
+        const begin = cleaned.from ? cleaned.from[a.begin] : a.begin;
+        const end = cleaned.to ? cleaned.to[a.end - 1] : a.end;
+        return { ...a, begin, end, coveredText: text.slice(begin, end) };
+      });
+    }
+    const mode = options.matching;
     let analyzer = this.analyzers.get(mode);
     if (!analyzer) {
       analyzer = new Analyzer(mode);

@@ -23,8 +23,8 @@ describe("client mistakes get 4xx {status, code, message} that say what to do", 
     });
   });
 
-  it("a mode the engine does not serve yet: 400 SODA_ERR_MODE_UNSUPPORTED", async () => {
-    const r = await s.post("/soda/annot.json", { lexicon: "countries", text: "France", matching: "fuzzy" });
+  it("a reverse-lookup-only mode on annot: 400 SODA_ERR_MODE_UNSUPPORTED", async () => {
+    const r = await s.post("/soda/annot.json", { lexicon: "countries", text: "France", matching: "lsort" });
     expect(r.status).toBe(400);
     expect(r.json.code).toBe("SODA_ERR_MODE_UNSUPPORTED");
   });

@@ -111,15 +111,25 @@ describe("SoDA's whole flow over HTTP (as sodaclient_test.py drives it)", () => 
     expect(r.json.entries[0].confidence).toBeLessThan(1);
   });
 
-  it.each(["lsort", "s3sort"])(
-    "rlookup.json in %s answers 400 not yet supported, listing modes",
-    async (m) => {
-      const r = await s.post("/soda/rlookup.json", { lexicon: LEX, phrase: "Emirates", matching: m });
-      expect(r.status).toBe(400);
-      expect(r.json.code).toBe("SODA_ERR_MODE_UNSUPPORTED");
-      expect(r.json.message).toContain(STREAMING_MODES.join(", "));
-    },
-  );
+  it.each(["lsort", "s3sort"])("rlookup.json in %s finds names by their sorted words", async (m) => {
+    const r = await s.post("/soda/rlookup.json", {
+      lexicon: LEX,
+      phrase: "Emirates Arab United",
+      matching: m,
+    });
+    expect(r.status).toBe(200);
+    expect(r.json.entries.map((e: { id: string }) => e.id)).toContain("http://example.org/countries/AE");
+  });
+
+  it.each(["punct", "sort", "stem"])("annot.json in chunk mode %s matches whole phrases", async (m) => {
+    const r = await s.post("/soda/annot.json", {
+      lexicon: LEX,
+      text: "They flew to the United Arab Emirates.",
+      matching: m,
+    });
+    expect(r.status).toBe(200);
+    expect(r.json.annotations.map((a: { id: string }) => a.id)).toContain("http://example.org/countries/AE");
+  });
 
   it("matchphrase.json (SoDA v1) answers annotations over the phrase", async () => {
     const r = await s.post("/soda/matchphrase.json", { lexicon: LEX, text: "china", matching: "lower" });

@@ -1,11 +1,10 @@
 import type { FastifyInstance } from "fastify";
-import type { Annotation } from "../../../src/annotate/annotator.js";
+import type { Annotation, MatchingMode } from "../../../src/annotate/annotator.js";
 import type { OverlapPolicy } from "../../../src/annotate/overlaps.js";
 import type { TagLexicon } from "../../../src/annotate/segment.js";
 import type { TextFormat } from "../../../src/text/clean.js";
-import type { StreamingMode } from "../../../src/text/modes.js";
 import { sodaError } from "../errors.js";
-import { servedMode } from "../modes.js";
+import { servedAnnotationMode } from "../modes.js";
 import { annotationList, format, lexiconName, matching, okStatus, overlaps, responses } from "../schemas.js";
 
 interface AnnotBody {
@@ -114,7 +113,7 @@ const coverageSchema = {
 
 /** `annot.json` and `coverage.json`: tagging on the main thread, bounded by the admission plugin. */
 export async function annotateRoutes(app: FastifyInstance): Promise<void> {
-  const tag = (text: string, lexicons: TagLexicon[], mode: StreamingMode, body: AnnotBody | CoverageBody) =>
+  const tag = (text: string, lexicons: TagLexicon[], mode: MatchingMode, body: AnnotBody | CoverageBody) =>
     app.annotator.annotate(text, lexicons, {
       matching: mode,
       overlaps: body.overlaps,
@@ -130,7 +129,7 @@ export async function annotateRoutes(app: FastifyInstance): Promise<void> {
         throw sodaError("SODA_ERR_VALIDATION", {
           detail: 'the field "text" is required (or "docs": [{id, text}] for a batch)',
         });
-      const mode = servedMode(body.matching, "annot.json");
+      const mode = servedAnnotationMode(body.matching, "annot.json");
       const lexicons = app.resolveLexicons(body.lexicon);
       if (body.docs !== undefined) {
         app.metrics.documents.inc({ route: "annot" }, body.docs.length);
@@ -149,7 +148,7 @@ export async function annotateRoutes(app: FastifyInstance): Promise<void> {
     { schema: coverageSchema, config: { tagging: true } },
     async (request) => {
       const body = request.body;
-      const mode = servedMode(body.matching, "coverage.json");
+      const mode = servedAnnotationMode(body.matching, "coverage.json");
       app.metrics.documents.inc({ route: "coverage" });
       const lexicons = [];
       for (const lex of app.resolveLexicons(body.lexicon)) {

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import { sodaError } from "../errors.js";
-import { servedMode } from "../modes.js";
+import { servedLookupMode } from "../modes.js";
 import { lookupPhrase } from "../phrase-lookup.js";
 import { annotationList, lexiconName, matching, okStatus, responses } from "../schemas.js";
 
@@ -123,7 +123,7 @@ export async function lookupRoutes(app: FastifyInstance): Promise<void> {
 
   app.post<{ Body: PhraseBody }>("/soda/rlookup.json", { schema: rlookupSchema }, async (request) => {
     const { lexicon, phrase, matching } = request.body;
-    const mode = servedMode(matching, "rlookup.json");
+    const mode = servedLookupMode(matching, "rlookup.json");
     return { status: "ok", entries: lookupPhrase(app.resolveLexicons(lexicon), phrase!, mode) };
   });
 
@@ -135,7 +135,7 @@ export async function lookupRoutes(app: FastifyInstance): Promise<void> {
       const phrase = request.body.text ?? request.body.phrase;
       if (phrase === undefined)
         throw sodaError("SODA_ERR_VALIDATION", { detail: 'the field "text" is required' });
-      const mode = servedMode(matching, "matchphrase.json");
+      const mode = servedLookupMode(matching, "matchphrase.json");
       const annotations = lookupPhrase(app.resolveLexicons(lexicon), phrase, mode).map((m) => ({
         id: m.id,
         lexicon: m.lexicon,

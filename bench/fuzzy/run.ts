@@ -1,0 +1,109 @@
+/**
+ * bench/fuzzy: the fuzzy mode's throughput (MB/s per core) next to `lower` on the same texts, with
+ * dictionaries of the first N real names of /work/bench-data/names-all.tsv (ids starting `word:` left out).
+ * Texts: State of the Union addresses (clean), and the same with synthetic OCR noise (src/fuzzy/ocr-noise).
+ * One thread; a warm-up pass, then whole documents in a loop for `--seconds`. Index builds are timed apart.
+ *
+ * Usage: npm run build && node --expose-gc dist/bench/fuzzy/run.js [100k 1M] [--seconds 5]
+ */
+import { readFileSync } from "node:fs";
+import { Annotator } from "../../src/annotate/annotator.js";
+import { type Entry, Lexicon } from "../../src/annotate/lexicon.js";
+import { fuzzyAnnotate, fuzzyIndex } from "../../src/fuzzy/index.js";
+import { ocrNoise } from "../../src/fuzzy/ocr-noise.js";
+import { sotuDocs } from "../tagging/data.js";
+
+function parseSize(s: string): number {
+  const m = /^(\d+(?:\.\d+)?)([kKmM]?)$/.exec(s);
+  if (!m) throw new Error(`bad size ${s}`);
+  return Math.round(Number(m[1]) * (m[2] === "" ? 1 : m[2].toLowerCase() === "k" ? 1e3 : 1e6));
+}
+
+/** The first `n` names of names-all.tsv whose id does not start with `word:`, grouped by id. */
+export function loadNames(n: number, file = "/work/bench-data/names-all.tsv"): Entry[] {
+  const text = readFileSync(file, "utf8");
+  const byId = new Map<string, string[]>();
+  let count = 0;
+  let start = 0;
+  while (start < text.length && count < n) {
+    let end = text.indexOf("\n", start);
+    if (end < 0) end = text.length;
+    const line = text.slice(start, end);
+    start = end + 1;
+    const tab = line.indexOf("\t");
+    if (tab < 0) continue;
+    const id = line.slice(0, tab);
+    if (id.startsWith("word:")) continue;
+    const name = line.slice(tab + 1);
+    let list = byId.get(id);
+    if (!list) {
+      list = [];
+      byId.set(id, list);
+    }
+    list.push(name);
+    count++;
+  }
+  return [...byId].map(([id, names]) => ({ id, names }));
+}
+
+function measure(
+  docs: string[],
+  seconds: number,
+  run: (t: string) => number,
+): { mbs: number; hitsPerMb: number } {
+  for (const d of docs.slice(0, 20)) run(d);
+  let bytes = 0;
+  let hits = 0;
+  const t0 = performance.now();
+  let i = 0;
+  while (performance.now() - t0 < seconds * 1000) {
+    const d = docs[i++ % docs.length];
+    hits += run(d);
+    bytes += Buffer.byteLength(d);
+  }
+  const s = (performance.now() - t0) / 1000;
+  return { mbs: bytes / 1e6 / s, hitsPerMb: hits / (bytes / 1e6) };
+}
+
+function main(): void {
+  const args = process.argv.slice(2);
+  let seconds = 5;
+  const sizes: number[] = [];
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === "--seconds") seconds = Number(args[++i]);
+    else sizes.push(parseSize(args[i]));
+  }
+  if (sizes.length === 0) sizes.push(100_000, 1_000_000);
+  const clean = sotuDocs()
+    .slice(0, 400)
+    .map((d) => d.text);
+  const noisy = clean.map((t, i) => ocrNoise(t, { seed: i + 1 }));
+  console.log(
+    "| names | text | MB | lower MB/s | fuzzy MB/s | fuzzy/lower | lower hits/MB | fuzzy hits/MB | fuzzy index build s | heap MB |",
+  );
+  console.log("|---|---|---|---|---|---|---|---|---|---|");
+  for (const n of sizes) {
+    const entries = loadNames(n);
+    const lex = new Lexicon("bench", entries);
+    const annotator = new Annotator();
+    annotator.annotate("warm", [lex], { matching: "lower" });
+    const t0 = performance.now();
+    fuzzyIndex(lex);
+    const build = (performance.now() - t0) / 1000;
+    globalThis.gc?.();
+    const heap = process.memoryUsage().heapUsed / 1e6;
+    for (const [name, docs] of [
+      ["sotu", clean],
+      ["sotu+ocr-noise", noisy],
+    ] as const) {
+      const mb = docs.reduce((a, d) => a + Buffer.byteLength(d), 0) / 1e6;
+      const lower = measure(docs, seconds, (t) => annotator.annotate(t, [lex], { matching: "lower" }).length);
+      const fuzzy = measure(docs, seconds, (t) => fuzzyAnnotate(t, [lex]).length);
+      console.log(
+        `| ${n.toLocaleString("en")} | ${name} | ${mb.toFixed(1)} | ${lower.mbs.toFixed(1)} | ${fuzzy.mbs.toFixed(1)} | ${(fuzzy.mbs / lower.mbs).toFixed(2)} | ${lower.hitsPerMb.toFixed(0)} | ${fuzzy.hitsPerMb.toFixed(0)} | ${build.toFixed(1)} | ${heap.toFixed(0)} |`,
+      );
+    }
+  }
+}
+
+if (process.argv[1]?.endsWith("run.js")) main();

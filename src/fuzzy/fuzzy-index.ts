@@ -1,0 +1,368 @@
+import type { TagSegment } from "../annotate/segment.js";
+import { isEnglishWord } from "../chunker/pos.js";
+import { FstMap } from "../fst/index.js";
+import { isStopWord } from "../text/stop-words.js";
+import { FstLevenshtein } from "./fst-search.js";
+import { phraseWords } from "./normalize.js";
+import { glyphSkeleton, ocrDistance, skeleton } from "./ocr-distance.js";
+
+/** One way to read a text token (or two joined tokens) as dictionary words: one or two word ids, a cost. */
+export interface Alt {
+  w0: number;
+  /** Second word when the token is two words run together ("refractoryanemia"), else -1. */
+  w1: number;
+  /** OCR-weighted edits (0 for the word itself). */
+  cost: number;
+}
+
+/** Largest OCR-weighted distance a token of `len` characters may have from a word: none on short tokens. */
+export function maxTokenEdits(len: number): number {
+  if (len < 4) return 0;
+  if (len < 6) return 1;
+  if (len < 10) return 2;
+  return 2.5;
+}
+
+/** The Levenshtein radius searched on skeletons for a skeleton of `len` characters. */
+function searchRadius(len: number): number {
+  if (len < 4) return 0;
+  if (len < 7) return 1;
+  return 2;
+}
+
+/** Counters that let tests check the index is never scanned. */
+export interface FuzzyStats {
+  /** Fuzzy candidate generations (per distinct token, per segment). */
+  generations: number;
+  /** Candidate words scored by {@link ocrDistance}. */
+  scored: number;
+}
+
+const MAX_ALTS = 8;
+
+/**
+ * A segment's names for fuzzy matching: a vocabulary of the words of its names, a word-level trie of
+ * the names (in an open-addressing hash table over typed arrays), the names at each trie node, and an
+ * FST of the words' OCR skeletons for Levenshtein-automaton candidate search. Token readings are
+ * memoized per distinct token (bounded), so a document costs one generation per new token.
+ */
+export class FuzzyIndex {
+  readonly vocab = new Map<string, number>();
+  readonly words: string[] = [];
+  /** Skeleton id → the word ids with that skeleton (CSR). */
+  private skelStart: Int32Array = new Int32Array(0);
+  private skelWords: Int32Array = new Int32Array(0);
+  private skelIds = new Map<string, number>();
+  private glyphStart: Int32Array = new Int32Array(0);
+  private glyphWords: Int32Array = new Int32Array(0);
+  private skelFst: FstMap | null = null;
+  // Trie: edges in a hash table keyed by (node, word).
+  private edgeNode: Int32Array;
+  private edgeWord: Int32Array;
+  private edgeChild: Int32Array;
+  private mask: number;
+  private edges = 0;
+  nodes = 1;
+  /** Head posting of each node (-1: no name ends here). */
+  nodeHead: Int32Array;
+  postDoc: Int32Array;
+  postName: Int32Array;
+  postNext: Int32Array;
+  posts = 0;
+  maxWords = 1;
+  private readonly memo = new Map<string, Alt[] | null>();
+  private readonly joinMemo = new Map<string, Alt[] | null>();
+  private readonly searcher = new FstLevenshtein();
+  private readonly found: number[] = [];
+  readonly stats: FuzzyStats = { generations: 0, scored: 0 };
+
+  constructor(seg: TagSegment) {
+    let nameWords = 0;
+    const all: (string[] | null)[][] = [];
+    for (let doc = 0; doc < seg.docs; doc++) {
+      if (!seg.isLive(doc)) {
+        all.push([]);
+        continue;
+      }
+      const per = seg.entityNames(doc).map((n) => {
+        const w = phraseWords(n);
+        return w.length === 0 ? null : w;
+      });
+      for (const w of per) if (w) nameWords += w.length;
+      all.push(per);
+    }
+    let cap = 1024;
+    while (cap < nameWords * 2) cap *= 2;
+    this.edgeNode = new Int32Array(cap).fill(-1);
+    this.edgeWord = new Int32Array(cap);
+    this.edgeChild = new Int32Array(cap);
+    this.mask = cap - 1;
+    this.nodeHead = new Int32Array(nameWords + 2).fill(-1);
+    const np = Math.max(16, seg.docs * 2);
+    this.postDoc = new Int32Array(np);
+    this.postName = new Int32Array(np);
+    this.postNext = new Int32Array(np);
+    for (let doc = 0; doc < all.length; doc++) {
+      const per = all[doc];
+      for (let i = 0; i < per.length; i++) {
+        const ws = per[i];
+        if (ws === null) continue;
+        let node = 0;
+        for (const w of ws) {
+          let id = this.vocab.get(w);
+          if (id === undefined) {
+            id = this.words.length;
+            this.vocab.set(w, id);
+            this.words.push(w);
+          }
+          node = this.childOrAdd(node, id);
+        }
+        if (ws.length > this.maxWords) this.maxWords = ws.length;
+        let dup = false;
+        for (let p = this.nodeHead[node]; p >= 0; p = this.postNext[p])
+          if (this.postDoc[p] === doc) dup = true;
+        if (!dup) this.addPosting(node, doc, i);
+      }
+    }
+    this.buildSkeletons();
+  }
+
+  private childOrAdd(node: number, word: number): number {
+    let s = hash(node, word) & this.mask;
+    for (;;) {
+      const n = this.edgeNode[s];
+      if (n < 0) break;
+      if (n === node && this.edgeWord[s] === word) return this.edgeChild[s];
+      s = (s + 1) & this.mask;
+    }
+    this.edgeNode[s] = node;
+    this.edgeWord[s] = word;
+    this.edgeChild[s] = this.nodes;
+    this.edges++;
+    return this.nodes++;
+  }
+
+  /** Child of trie node `node` by word `word`, or -1. */
+  child(node: number, word: number): number {
+    const en = this.edgeNode;
+    let s = hash(node, word) & this.mask;
+    for (;;) {
+      const n = en[s];
+      if (n < 0) return -1;
+      if (n === node && this.edgeWord[s] === word) return this.edgeChild[s];
+      s = (s + 1) & this.mask;
+    }
+  }
+
+  private addPosting(node: number, doc: number, name: number): void {
+    if (this.posts === this.postDoc.length) {
+      const grow = (a: Int32Array) => {
+        const b = new Int32Array(a.length * 2);
+        b.set(a);
+        return b;
+      };
+      this.postDoc = grow(this.postDoc);
+      this.postName = grow(this.postName);
+      this.postNext = grow(this.postNext);
+    }
+    this.postDoc[this.posts] = doc;
+    this.postName[this.posts] = name;
+    this.postNext[this.posts] = this.nodeHead[node];
+    this.nodeHead[node] = this.posts++;
+  }
+
+  private buildSkeletons(): void {
+    // Collapsed skeletons (two-glyph confusions folded) for exact lookup.
+    const c = group(this.words.map(skeleton));
+    this.skelIds = c.ids;
+    this.skelStart = c.start;
+    this.skelWords = c.list;
+    // Glyph skeletons (single glyphs folded only) for the Levenshtein search: folding rn→m or cl→d would
+    // stretch ordinary edit distances ("cuticke" vs "cuticle").
+    const g = group(this.words.map(glyphSkeleton));
+    this.glyphStart = g.start;
+    this.glyphWords = g.list;
+    const entries = [...g.ids];
+    // Keys must be in byte order for the FST: UTF-8 order equals UTF-16 order except for surrogates.
+    entries.sort((a, b) => Buffer.compare(Buffer.from(a[0]), Buffer.from(b[0])));
+    this.skelFst = entries.length > 0 ? FstMap.fromSorted(entries) : null;
+  }
+
+  /**
+   * The readings of a lower-cased text token as dictionary words, best first, or null when it has none.
+   * A dictionary word reads as itself; a stop word, a short token, a number or a real English word reads
+   * only as itself (OCR left it legible: correcting it would only add false matches). Other tokens get
+   * candidates by skeleton (exact lookup, then a Levenshtein automaton of radius 1-2 intersected with the
+   * skeleton FST), scored by {@link ocrDistance} within {@link maxTokenEdits}; and splits into two words
+   * ("refractoryanemia"). Memoized per distinct token.
+   */
+  readings(token: string): Alt[] | null {
+    const hit = this.memo.get(token);
+    if (hit !== undefined) return hit;
+    if (this.memo.size >= 262_144) this.memo.clear();
+    const r = this.generate(token, true);
+    this.memo.set(token, r);
+    return r;
+  }
+
+  /**
+   * Readings of two adjacent tokens joined ("ane" + "mia"): as {@link readings} but without the
+   * Levenshtein search (the split already is one error; confusable glyphs still match by skeleton).
+   */
+  joinedReadings(joined: string): Alt[] | null {
+    const hit = this.joinMemo.get(joined);
+    if (hit !== undefined) return hit;
+    if (this.joinMemo.size >= 262_144) this.joinMemo.clear();
+    const r = this.generate(joined, false);
+    this.joinMemo.set(joined, r);
+    return r;
+  }
+
+  private generate(token: string, deep: boolean): Alt[] | null {
+    const exact = this.vocab.get(token);
+    // A word of the names reads only as itself: OCR rarely turns a word into another real one, and
+    // "correcting" mitochondrial to mitochondria or spore to pore would only add false matches.
+    if (exact !== undefined) return [{ w0: exact, w1: -1, cost: 0 }];
+    const alts: Alt[] = [];
+    const len = token.length;
+    if (len < 4 || isStopWord(token) || /^[0-9]+$/.test(token) || isRealWord(token)) return null;
+    this.stats.generations++;
+    const max = maxTokenEdits(len);
+    const seen = new Set<number>();
+    const consider = (sid: number, start: Int32Array, list: Int32Array) => {
+      for (let p = start[sid]; p < start[sid + 1]; p++) {
+        const w = list[p];
+        if (seen.has(w)) continue;
+        seen.add(w);
+        const word = this.words[w];
+        // An inflection or a truncation is no OCR error ("tRNAs", "chromatids", "cytoplasmic"): the
+        // stemming modes are for those.
+        if (word.length < 4 || word.startsWith(token) || token.startsWith(word)) continue;
+        this.stats.scored++;
+        const d = ocrDistance(token, word, max);
+        if (d <= max && d <= maxTokenEdits(word.length)) alts.push({ w0: w, w1: -1, cost: d });
+      }
+    };
+    const sid = this.skelIds.get(skeleton(token));
+    if (sid !== undefined) consider(sid, this.skelStart, this.skelWords);
+    const gk = glyphSkeleton(token);
+    const radius = searchRadius(gk.length) - (deep ? 0 : 1);
+    if (radius > 0 && this.skelFst !== null) {
+      const found = this.found;
+      found.length = 0;
+      this.searcher.search(this.skelFst.raw, gk, radius, found);
+      for (const id of found) consider(id, this.glyphStart, this.glyphWords);
+    }
+    // Two words run together: a known word (or skeleton) on each side of a split point.
+    if (len >= 7) {
+      for (let i = 3; i <= len - 3; i++) {
+        const a = this.exactish(token.slice(0, i));
+        if (a < 0) continue;
+        const b = this.exactish(token.slice(i));
+        if (b < 0) continue;
+        alts.push({ w0: a, w1: b, cost: 0.5 });
+      }
+    }
+    if (alts.length === 0) return null;
+    alts.sort((x, y) => x.cost - y.cost);
+    if (alts.length > MAX_ALTS) alts.length = MAX_ALTS;
+    return alts;
+  }
+
+  /** A word equal to `part`, or with its skeleton (when unique), or -1. */
+  private exactish(part: string): number {
+    const w = this.vocab.get(part);
+    if (w !== undefined) return w;
+    if (part.length < 4) return -1;
+    const sid = this.skelIds.get(skeleton(part));
+    if (sid === undefined || this.skelStart[sid + 1] - this.skelStart[sid] !== 1) return -1;
+    return this.skelWords[this.skelStart[sid]];
+  }
+
+  /** FST nodes the candidate searches visited so far. */
+  get visited(): number {
+    return this.searcher.visited;
+  }
+
+  /** Number of trie edges (the names' words). */
+  get edgeCount(): number {
+    return this.edges;
+  }
+}
+
+const SUFFIXES = [
+  "s",
+  "es",
+  "ed",
+  "d",
+  "ing",
+  "ly",
+  "ness",
+  "ment",
+  "ments",
+  "er",
+  "ers",
+  "est",
+  "ion",
+  "ions",
+  "ity",
+];
+
+/**
+ * Whether a lower-cased token is a real English word: in the tagger's lexicon, or a lexicon word plus a
+ * common suffix ("impairing", "steamboats"), or a contraction remnant. OCR rarely produces real words,
+ * and leaving them alone is both a precision safeguard and what keeps clean text fast.
+ */
+export function isRealWord(token: string): boolean {
+  if (isEnglishWord(token)) return true;
+  for (const suf of SUFFIXES) {
+    if (token.length > suf.length + 2 && token.endsWith(suf)) {
+      const stem = token.slice(0, -suf.length);
+      if (isEnglishWord(stem) || isEnglishWord(`${stem}e`)) return true;
+    }
+  }
+  return (
+    /^(?:re|un|out|over|under|non|pre|post|anti|super|sub)[a-z]{4,}$/.test(token) &&
+    isRealWord(token.replace(/^(?:re|un|out|over|under|non|pre|post|anti|super|sub)/, ""))
+  );
+}
+
+/** Words grouped by a key: key → group id, and the word ids of each group (CSR). */
+function group(keys: string[]): { ids: Map<string, number>; start: Int32Array; list: Int32Array } {
+  const order = Array.from(keys.keys()).sort((a, b) =>
+    keys[a] < keys[b] ? -1 : keys[a] > keys[b] ? 1 : a - b,
+  );
+  const ids = new Map<string, number>();
+  const start: number[] = [];
+  const list = new Int32Array(order.length);
+  let prev: string | null = null;
+  for (let i = 0; i < order.length; i++) {
+    const k = keys[order[i]];
+    if (k !== prev) {
+      prev = k;
+      ids.set(k, start.length);
+      start.push(i);
+    }
+    list[i] = order[i];
+  }
+  start.push(order.length);
+  return { ids, start: Int32Array.from(start), list };
+}
+
+function hash(node: number, word: number): number {
+  let h = Math.imul(node, 0x9e3779b1) ^ Math.imul(word + 0x7f4a7c15, 0x85ebca6b);
+  h ^= h >>> 15;
+  return h;
+}
+
+const cache = new WeakMap<TagSegment, FuzzyIndex>();
+
+/** The fuzzy index of `seg`, built on first use from its live docs and cached while the segment lives. */
+export function fuzzyIndex(seg: TagSegment): FuzzyIndex {
+  let idx = cache.get(seg);
+  if (!idx) {
+    idx = new FuzzyIndex(seg);
+    cache.set(seg, idx);
+  }
+  return idx;
+}

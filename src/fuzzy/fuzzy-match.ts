@@ -1,0 +1,408 @@
+import { type OverlapPolicy, resolveOverlaps } from "../annotate/overlaps.js";
+import type { TagLexicon, TagSegment } from "../annotate/segment.js";
+import { foldToAscii } from "../text/ascii-fold.js";
+import { CHAR_CLASS, MARK, SURROGATE, WORD } from "../text/char-class.js";
+import { isStopWord } from "../text/stop-words.js";
+import { type Alt, type FuzzyIndex, fuzzyIndex, isRealWord } from "./fuzzy-index.js";
+
+/** Gap kinds between two adjacent tokens. */
+const GAP_SPACE = 0; // spaces only, on one line: a split word may be joined
+const GAP_LINE = 1; // white space with a line break
+const GAP_HYPHEN_BREAK = 2; // a hyphen at the end of a line: a word broken across lines
+const GAP_SOFT = 3; // other punctuation a name may span (hyphen, slash, comma, quotes, brackets)
+const GAP_BLOCK = 4; // sentence punctuation: no name spans it
+
+/** The fuzzy mode's tokens of a text: lower-cased, accent-folded words with UTF-16 offsets. */
+export interface FuzzyTokens {
+  count: number;
+  words: string[];
+  begin: Int32Array;
+  end: Int32Array;
+  /** Kind of the gap after each token. */
+  gap: Uint8Array;
+}
+
+/**
+ * Tokenizes for the fuzzy mode: runs of letters, digits and marks, with `|` counted as a letter (OCR
+ * reads `l` and `I` as bars). A possessive `'s` is dropped; other apostrophes split, as in the names.
+ * O(text length); one string per token.
+ */
+export function fuzzyTokens(text: string): FuzzyTokens {
+  const n = text.length;
+  let cap = 64;
+  let begin = new Int32Array(cap);
+  let end = new Int32Array(cap);
+  let gap = new Uint8Array(cap);
+  const words: string[] = [];
+  let count = 0;
+  let i = 0;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    const k = c === 0x7c ? WORD : CHAR_CLASS[c];
+    if (k !== WORD && !(k === SURROGATE && i + 1 < n)) {
+      i++;
+      continue;
+    }
+    let j = i + 1;
+    let ascii = c < 0x80;
+    let upper = c >= 0x41 && c <= 0x5a;
+    while (j < n) {
+      const d = text.charCodeAt(j);
+      if (d < 0x80) {
+        if ((d >= 0x61 && d <= 0x7a) || (d >= 0x30 && d <= 0x39) || d === 0x7c) j++;
+        else if (d >= 0x41 && d <= 0x5a) {
+          upper = true;
+          j++;
+        } else break;
+      } else {
+        const dk = CHAR_CLASS[d];
+        if (dk === WORD || dk === MARK || dk === SURROGATE) {
+          ascii = false;
+          j++;
+        } else break;
+      }
+    }
+    // Possessive: "…'s" followed by a non-word character.
+    let next = j;
+    if (
+      j + 1 < n &&
+      (text.charCodeAt(j) === 0x27 || text.charCodeAt(j) === 0x2019) &&
+      (text.charCodeAt(j + 1) | 0x20) === 0x73 &&
+      (j + 2 >= n || CHAR_CLASS[text.charCodeAt(j + 2)] !== WORD)
+    )
+      next = j + 2;
+    let w = text.slice(i, j);
+    if (!ascii) w = foldToAscii(w.toLowerCase());
+    else if (upper) w = w.toLowerCase();
+    if (count === cap) {
+      cap *= 2;
+      const b = new Int32Array(cap);
+      b.set(begin);
+      begin = b;
+      const e = new Int32Array(cap);
+      e.set(end);
+      end = e;
+      const g = new Uint8Array(cap);
+      g.set(gap);
+      gap = g;
+    }
+    begin[count] = i;
+    end[count] = j;
+    words.push(w);
+    if (count > 0) gap[count - 1] = classifyGap(text, end[count - 1], i);
+    count++;
+    i = next;
+  }
+  if (count > 0) gap[count - 1] = GAP_BLOCK;
+  return { count, words, begin, end, gap };
+}
+
+function classifyGap(text: string, from: number, to: number): number {
+  if (to - from === 1) {
+    const c = text.charCodeAt(from);
+    if (c === 0x20) return GAP_SPACE;
+    if (c === 0x0a) return GAP_LINE;
+  }
+  let newlines = 0;
+  let hyphen = false;
+  let other = false;
+  for (let p = from; p < to; p++) {
+    const c = text.charCodeAt(p);
+    if (c === 0x0a) newlines++;
+    else if (c === 0x20 || c === 0x09 || c === 0x0d || c === 0x0c || c === 0xa0) continue;
+    else if (c === 0x2d || c === 0x2010 || c === 0x2011 || c === 0xad || c === 0xac) hyphen = true;
+    else if (c === 0x2e || c === 0x3b || c === 0x3a || c === 0x21 || c === 0x3f || c === 0x2029)
+      return GAP_BLOCK;
+    else other = true;
+  }
+  // Blank lines do not block: OCR inserts them between lines of one paragraph.
+  if (hyphen && newlines === 1 && !other) return GAP_HYPHEN_BREAK;
+  if (hyphen || other) return GAP_SOFT;
+  return newlines > 0 ? GAP_LINE : GAP_SPACE;
+}
+
+/** Whether OCR may have split a word between tokens `k` and `k + 1` (worth trying them joined). */
+function joinable(t: FuzzyTokens, k: number, f: Uint8Array, id: Int32Array): boolean {
+  const g = t.gap[k];
+  if (g === GAP_HYPHEN_BREAK) return true;
+  if (g !== GAP_SPACE || t.end[k] + 1 !== t.begin[k + 1]) return false;
+  const a = f[id[k]];
+  const b = f[id[k + 1]];
+  if ((a | b) & STOP) return false;
+  return ((a | b) & SUSPECT) !== 0;
+}
+
+const STOP = 1;
+const SUSPECT = 2;
+/** Flags of recent distinct words (bounded): a stop word, a word that is not a real English word. */
+const flags = new Map<string, number>();
+
+function wordFlags(w: string): number {
+  let f = flags.get(w);
+  if (f === undefined) {
+    if (flags.size >= 262_144) flags.clear();
+    f = (isStopWord(w) ? STOP : 0) | (isRealWord(w) ? 0 : SUSPECT);
+    flags.set(w, f);
+  }
+  return f;
+}
+
+/** One fuzzy match before overlaps: tokens `[first, last]`, a trie node, its cost and lengths. */
+interface Found {
+  first: number;
+  last: number;
+  node: number;
+  cost: number;
+  covLen: number;
+  nameLen: number;
+  seg: number;
+  ambiguous: boolean;
+}
+
+/** Options of {@link fuzzyAnnotate}. */
+export interface FuzzyOptions {
+  /** Smallest confidence of a match with edits. @default 0.8 */
+  threshold?: number;
+  /** @default "LONGEST_DOMINANT_RIGHT" */
+  overlaps?: OverlapPolicy;
+}
+
+/** A fuzzy annotation (the {@link Annotation} shape with `matching: "fuzzy"`). */
+export interface FuzzyAnnotation {
+  id: string;
+  lexicon: string;
+  begin: number;
+  end: number;
+  coveredText: string;
+  confidence: number;
+  synonym: string;
+  matching: "fuzzy";
+}
+
+/** Cost of joining two tokens that a space split ("ane mia"); a hyphen at a line end costs nothing. */
+const JOIN_COST = 0.3;
+/** Fuzzy matches of a single word need a token at least this long. */
+const MIN_SINGLE_FUZZY = 5;
+
+/**
+ * Annotates `text` against `lexicons` tolerating OCR errors. Tokens are read as dictionary words
+ * ({@link FuzzyIndex.readings}: exact, confusable glyphs, bounded edits, two words run together), adjacent
+ * tokens are also tried joined (a word split by a space or broken by a hyphen at a line end), and a
+ * walk of the names' word trie from each token finds the names whose words the tokens can be read as.
+ * Per span, the cheapest reading wins; a span whose cheapest readings are different names is ambiguous
+ * and dropped when it needed edits. Confidence is `1 − cost / longer` with OCR-weighted edits.
+ *
+ * Cost: O(tokens × readings along trie paths) plus one candidate generation per distinct suspect token
+ * per segment (memoized across documents); the lexicon is never scanned.
+ */
+export function fuzzyAnnotate(
+  text: string,
+  lexicons: readonly TagLexicon[],
+  options: FuzzyOptions = {},
+): FuzzyAnnotation[] {
+  const threshold = options.threshold ?? 0.8;
+  const policy = options.overlaps ?? "LONGEST_DOMINANT_RIGHT";
+  const t = fuzzyTokens(text);
+  const out: FuzzyAnnotation[] = [];
+  if (t.count === 0) return out;
+  // Distinct words of the text: flags and readings are looked up once per distinct word.
+  const distinct = new Map<string, number>();
+  const id = new Int32Array(t.count);
+  const words: string[] = [];
+  for (let k = 0; k < t.count; k++) {
+    const w = t.words[k];
+    let d = distinct.get(w);
+    if (d === undefined) {
+      d = words.length;
+      distinct.set(w, d);
+      words.push(w);
+    }
+    id[k] = d;
+  }
+  const f = new Uint8Array(words.length);
+  for (let d = 0; d < words.length; d++) f[d] = wordFlags(words[d]);
+  const joined: (string | null)[] = new Array(t.count).fill(null);
+  for (let k = 0; k + 1 < t.count; k++) if (joinable(t, k, f, id)) joined[k] = t.words[k] + t.words[k + 1];
+  const dw = { id, words };
+  for (const lex of lexicons) {
+    const segments = lex.segments();
+    const found: Found[] = [];
+    for (let s = 0; s < segments.length; s++) {
+      const idx = fuzzyIndex(segments[s]);
+      walkSegment(idx, segments[s], t, dw, joined, s, threshold, found);
+    }
+    if (found.length === 0) continue;
+    // Distinct spans → overlap policy → every kept candidate.
+    found.sort((a, b) => a.first - b.first || a.last - b.last || a.seg - b.seg);
+    const first: number[] = [];
+    const last: number[] = [];
+    const spanOf = new Int32Array(found.length);
+    for (let k = 0; k < found.length; k++) {
+      const f = found[k];
+      const n = first.length;
+      if (n === 0 || first[n - 1] !== f.first || last[n - 1] !== f.last) {
+        first.push(f.first);
+        last.push(f.last);
+      }
+      spanOf[k] = first.length - 1;
+    }
+    const kept = new Uint8Array(first.length);
+    const spans = { count: first.length, first: Int32Array.from(first), last: Int32Array.from(last) };
+    for (const sp of resolveOverlaps(spans, policy, t.begin, t.end)) kept[sp] = 1;
+    for (let k = 0; k < found.length; k++) {
+      if (!kept[spanOf[k]]) continue;
+      const f = found[k];
+      const seg = segments[f.seg];
+      const idx = fuzzyIndex(seg);
+      const begin = t.begin[f.first];
+      const end = t.end[f.last];
+      const confidence = f.cost === 0 ? 1 : Math.max(0, 1 - f.cost / Math.max(f.covLen, f.nameLen));
+      for (let p = idx.nodeHead[f.node]; p >= 0; p = idx.postNext[p]) {
+        const doc = idx.postDoc[p];
+        if (!seg.isLive(doc)) continue;
+        out.push({
+          id: seg.entityId(doc),
+          lexicon: lex.name,
+          begin,
+          end,
+          coveredText: text.slice(begin, end),
+          confidence,
+          synonym: seg.entityNames(doc)[idx.postName[p]],
+          matching: "fuzzy",
+        });
+      }
+    }
+  }
+  return out;
+}
+
+function hasLivePosting(idx: FuzzyIndex, node: number, seg: { isLive(doc: number): boolean }): boolean {
+  for (let p = idx.nodeHead[node]; p >= 0; p = idx.postNext[p]) if (seg.isLive(idx.postDoc[p])) return true;
+  return false;
+}
+
+function walkSegment(
+  idx: FuzzyIndex,
+  segment: TagSegment,
+  t: FuzzyTokens,
+  dw: { id: Int32Array; words: string[] },
+  joined: (string | null)[],
+  seg: number,
+  threshold: number,
+  found: Found[],
+): void {
+  const n = t.count;
+  const readings = dw.words.map((w) => idx.readings(w));
+  const single: (Alt[] | null)[] = new Array(n);
+  const pair: (Alt[] | null)[] = new Array(n);
+  for (let k = 0; k < n; k++) {
+    single[k] = readings[dw.id[k]];
+    const j = joined[k];
+    pair[k] = j === null ? null : idx.joinedReadings(j);
+  }
+  const maxWords = idx.maxWords;
+  const words = idx.words;
+  // Best found per span in this segment: key → index in `found`.
+  const best = new Map<number, number>();
+  const baseFound = found.length;
+
+  const record = (
+    first: number,
+    last: number,
+    node: number,
+    cost: number,
+    covLen: number,
+    nameLen: number,
+    nw: number,
+  ) => {
+    if (idx.nodeHead[node] < 0 || !hasLivePosting(idx, node, segment)) return;
+    if (cost > 0) {
+      const conf = 1 - cost / Math.max(covLen, nameLen);
+      if (conf < threshold) return;
+      if (nw === 1 && first === last && t.words[first].length < MIN_SINGLE_FUZZY) return;
+    }
+    const key = first * 4096 + (last - first);
+    const at = best.get(key);
+    if (at === undefined) {
+      best.set(key, found.length);
+      found.push({ first, last, node, cost, covLen, nameLen, seg, ambiguous: false });
+      return;
+    }
+    const f = found[at];
+    if (cost < f.cost) {
+      f.node = node;
+      f.cost = cost;
+      f.covLen = covLen;
+      f.nameLen = nameLen;
+      f.ambiguous = false;
+    } else if (cost === f.cost && node !== f.node && cost > 0) f.ambiguous = true;
+  };
+
+  // Depth-first walk: `node` reached after reading tokens [first, k); `nw` words read.
+  const walk = (
+    first: number,
+    k: number,
+    node: number,
+    cost: number,
+    covLen: number,
+    nameLen: number,
+    nw: number,
+  ) => {
+    if (k >= n || nw >= maxWords) return;
+    const sep = k > first ? 1 : 0;
+    const a1 = single[k];
+    if (a1 !== null) {
+      const cl = covLen + sep + t.words[k].length;
+      for (let r = 0; r < a1.length; r++) {
+        const alt = a1[r];
+        let c = idx.child(node, alt.w0);
+        if (c < 0) continue;
+        let nl = nameLen + sep + words[alt.w0].length;
+        let w = nw + 1;
+        if (alt.w1 >= 0) {
+          c = idx.child(c, alt.w1);
+          if (c < 0) continue;
+          nl += 1 + words[alt.w1].length;
+          w++;
+        }
+        const cc = cost + alt.cost;
+        record(first, k, c, cc, cl, nl, w);
+        if (t.gap[k] !== GAP_BLOCK) walk(first, k + 1, c, cc, cl, nl, w);
+      }
+    }
+    const a2 = pair[k];
+    if (a2 !== null) {
+      const cl = covLen + sep + t.words[k].length + 1 + t.words[k + 1].length;
+      const jc = t.gap[k] === GAP_HYPHEN_BREAK ? 0 : JOIN_COST;
+      for (let r = 0; r < a2.length; r++) {
+        const alt = a2[r];
+        let c = idx.child(node, alt.w0);
+        if (c < 0) continue;
+        let nl = nameLen + sep + words[alt.w0].length;
+        let w = nw + 1;
+        if (alt.w1 >= 0) {
+          c = idx.child(c, alt.w1);
+          if (c < 0) continue;
+          nl += 1 + words[alt.w1].length;
+          w++;
+        }
+        const cc = cost + alt.cost + jc;
+        record(first, k + 1, c, cc, cl, nl, w);
+        if (t.gap[k + 1] !== GAP_BLOCK) walk(first, k + 2, c, cc, cl, nl, w);
+      }
+    }
+  };
+
+  for (let k = 0; k < n; k++) {
+    if (single[k] === null && pair[k] === null) continue;
+    walk(k, k, 0, 0, 0, 0, 0);
+  }
+  // Drop ambiguous fuzzy spans and spans whose names are all dead.
+  let w = baseFound;
+  for (let r = baseFound; r < found.length; r++) {
+    const f = found[r];
+    if (f.ambiguous) continue;
+    found[w++] = f;
+  }
+  found.length = w;
+}

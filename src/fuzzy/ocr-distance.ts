@@ -1,0 +1,183 @@
+/**
+ * Edit distances that know how OCR fails: Damerau-Levenshtein (optimal string alignment) where
+ * confusable glyphs cost less than an arbitrary substitution, including the two-for-one confusions
+ * (`rn`/`m`, `cl`/`d`, `vv`/`w`, `li`/`h`, `ri`/`n`, `in`/`m`, `nn`/`m`). Both strings are expected lower-cased.
+ */
+
+/** Cost of a single-glyph confusion, by unordered pair (lower case). */
+const PAIR_COST = new Map<number, number>();
+function pair(a: string, b: string, cost: number): void {
+  const x = a.charCodeAt(0);
+  const y = b.charCodeAt(0);
+  PAIR_COST.set(x * 65536 + y, cost);
+  PAIR_COST.set(y * 65536 + x, cost);
+}
+const GROUPS: [string, number][] = [
+  ["l1i|!j", 0.3],
+  ["o0", 0.3],
+  ["s5", 0.3],
+  ["b8", 0.4],
+  ["b6", 0.5],
+  ["ec", 0.4],
+  ["eo", 0.5],
+  ["ao", 0.5],
+  ["g9q", 0.4],
+  ["z2", 0.4],
+  ["uv", 0.5],
+  ["nu", 0.5],
+  ["nh", 0.5],
+  ["ft", 0.5],
+  ["tl", 0.5],
+  ["ti", 0.5],
+  ["rt", 0.6],
+  ["hb", 0.5],
+  ["mn", 0.6],
+  ["yv", 0.5],
+  ["ce", 0.4],
+  ["a4", 0.5],
+  ["a8", 0.6],
+  ["e3", 0.5],
+  ["s8", 0.5],
+  ["gy", 0.6],
+  ["kx", 0.6],
+  ["kl", 0.6],
+  ["kt", 0.7],
+];
+for (const [g, c] of GROUPS) for (const a of g) for (const b of g) if (a !== b) pair(a, b, c);
+
+/** Cost of substituting glyph `a` by `b` (0 when equal, 1 when not confusable). */
+export function substitutionCost(a: number, b: number): number {
+  if (a === b) return 0;
+  return PAIR_COST.get(a * 65536 + b) ?? 1;
+}
+
+/** Two glyphs read as one (or one as two), with their cost. */
+const MULTI: [string, string, number][] = [
+  ["rn", "m", 0.3],
+  ["cl", "d", 0.3],
+  ["vv", "w", 0.3],
+  ["li", "h", 0.4],
+  ["lr", "k", 0.5],
+  ["ri", "n", 0.4],
+  ["in", "m", 0.4],
+  ["ni", "m", 0.4],
+  ["nn", "m", 0.5],
+  ["iu", "m", 0.5],
+  ["ii", "u", 0.5],
+  ["ll", "u", 0.6],
+  ["fi", "h", 0.5],
+];
+const MULTI_COST = new Map<number, number>();
+for (const [two, one, c] of MULTI)
+  MULTI_COST.set((two.charCodeAt(0) * 65536 + two.charCodeAt(1)) * 128 + one.charCodeAt(0), c);
+
+function multiCost(x0: number, x1: number, y: number): number {
+  if (y >= 128) return 2;
+  return MULTI_COST.get((x0 * 65536 + x1) * 128 + y) ?? 2;
+}
+
+/** Cost of inserting or deleting a glyph: specks (`.`, `'`, `,`, `|`) and `i`/`l` strokes are cheaper. */
+function indelCost(c: number): number {
+  return c === 0x2e || c === 0x27 || c === 0x2c || c === 0x7c || c === 0x60 ? 0.5 : 1;
+}
+
+let dp = new Float64Array(1024);
+
+/**
+ * OCR-weighted Damerau-Levenshtein distance between `a` and `b` (lower-cased), stopping early and
+ * returning `Infinity` as soon as every cell of a row exceeds `max`. O(|a|·|b|), no allocation after
+ * warm-up.
+ */
+export function ocrDistance(a: string, b: string, max = Number.POSITIVE_INFINITY): number {
+  if (a === b) return 0;
+  const n = a.length;
+  const m = b.length;
+  if (Math.abs(n - m) > max * 2 + 2) return Number.POSITIVE_INFINITY;
+  const w = m + 1;
+  if ((n + 1) * w > dp.length) dp = new Float64Array((n + 1) * w * 2);
+  const d = dp;
+  d[0] = 0;
+  for (let j = 1; j <= m; j++) d[j] = d[j - 1] + indelCost(b.charCodeAt(j - 1));
+  for (let i = 1; i <= n; i++) {
+    const ai = a.charCodeAt(i - 1);
+    const row = i * w;
+    d[row] = d[row - w] + indelCost(ai);
+    let rowMin = d[row];
+    for (let j = 1; j <= m; j++) {
+      const bj = b.charCodeAt(j - 1);
+      let v = d[row - w + j - 1] + substitutionCost(ai, bj);
+      const del = d[row - w + j] + indelCost(ai);
+      if (del < v) v = del;
+      const ins = d[row + j - 1] + indelCost(bj);
+      if (ins < v) v = ins;
+      if (i > 1 && j > 1) {
+        const ap = a.charCodeAt(i - 2);
+        const bp = b.charCodeAt(j - 2);
+        if (ai === bp && ap === bj) {
+          const t = d[row - 2 * w + j - 2] + 1;
+          if (t < v) v = t;
+        }
+        // two glyphs of a read as one of b, and one of a as two of b
+        const m1 = d[row - 2 * w + j - 1] + multiCost(ap, ai, bj);
+        if (m1 < v) v = m1;
+        const m2 = d[row - w + j - 2] + multiCost(bp, bj, ai);
+        if (m2 < v) v = m2;
+      } else if (i > 1) {
+        const m1 = d[row - 2 * w + j - 1] + multiCost(a.charCodeAt(i - 2), ai, bj);
+        if (m1 < v) v = m1;
+      } else if (j > 1) {
+        const m2 = d[row - w + j - 2] + multiCost(b.charCodeAt(j - 2), bj, ai);
+        if (m2 < v) v = m2;
+      }
+      d[row + j] = v;
+      if (v < rowMin) rowMin = v;
+    }
+    if (rowMin > max) return Number.POSITIVE_INFINITY;
+  }
+  return d[n * w + m];
+}
+
+/** `1 − ocrDistance / longer`, in [0, 1]. */
+export function ocrSimilarity(a: string, b: string): number {
+  const longer = Math.max(a.length, b.length);
+  if (longer === 0) return 1;
+  return Math.max(0, 1 - ocrDistance(a, b) / longer);
+}
+
+/**
+ * The OCR skeleton of a lower-cased word: confusable glyphs mapped to one representative (`1 i | ! j`→`l`,
+ * `0`→`o`, `5`→`s`, `8 6`→`b`, `9 q`→`g`, `2`→`z`), then two-glyph confusions collapsed (`rn`→`m`, `cl`→`d`,
+ * `vv`→`w`). Words that OCR confuses tend to share a skeleton, so an exact skeleton
+ * lookup finds them at no search cost; a Levenshtein search on skeletons finds the rest.
+ */
+export function skeleton(word: string): string {
+  let s = glyphSkeleton(word);
+  if (s.includes("rn")) s = s.replaceAll("rn", "m");
+  if (s.includes("cl")) s = s.replaceAll("cl", "d");
+  if (s.includes("vv")) s = s.replaceAll("vv", "w");
+  return s;
+}
+
+/** A lower-cased word with confusable single glyphs mapped to one representative (see {@link skeleton}). */
+export function glyphSkeleton(word: string): string {
+  let out = "";
+  let from = 0;
+  for (let i = 0; i < word.length; i++) {
+    const r = SKELETON_CHAR[word.charCodeAt(i)];
+    if (r === undefined) continue;
+    out += word.slice(from, i) + r;
+    from = i + 1;
+  }
+  return from === 0 ? word : out + word.slice(from);
+}
+
+const SKELETON_CHAR: (string | undefined)[] = [];
+for (const [from, to] of [
+  ["1i|!j", "l"],
+  ["0", "o"],
+  ["5", "s"],
+  ["86", "b"],
+  ["9q", "g"],
+  ["2", "z"],
+] as const)
+  for (const c of from) SKELETON_CHAR[c.charCodeAt(0)] = to;
