@@ -63,7 +63,7 @@ export function buildApp(options: BuildAppOptions = {}): FastifyInstance {
   });
   app.register(errorHandler, { bodyLimit: config.bodyLimit });
   app.register(bodyParser);
-  app.register(storePlugin, { store: options.store, dataDir: config.dataDir });
+  app.register(storePlugin, { store: options.store, dataDir: config.dataDir, workers: config.workers });
   app.register(admission, { maxInFlight: config.maxInFlight });
   app.register(metricsPlugin);
   app.register(openapi, { version });

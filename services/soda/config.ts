@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { parseArgs } from "node:util";
 
 /** The service's settings, validated once at start-up and frozen. */
@@ -20,6 +21,12 @@ export interface SodaConfig {
   readonly samples: boolean;
   /** pino level. @default "info" (`SODA_LOG_LEVEL`, `--log-level`) */
   readonly logLevel: string;
+  /**
+   * Worker threads that tag, sharing the compiled segments in memory; 0 tags on the main thread.
+   * @default 0 in code; `soda serve` uses the cores but one where there are more than two
+   * (`SODA_WORKERS`, `--workers`)
+   */
+  readonly workers: number;
 }
 
 /** A configuration mistake: the message names the setting and what it accepts. */
@@ -39,6 +46,7 @@ export const DEFAULT_CONFIG: SodaConfig = Object.freeze({
   regexTimeoutMs: 1000,
   samples: true,
   logLevel: "info",
+  workers: 0,
 });
 
 function integer(name: string, raw: string | number, min: number, max: number): number {
@@ -99,17 +107,20 @@ export function resolveConfig(overrides: Partial<SodaConfig> = {}, env: NodeJS.P
     ),
     samples: typeof samples === "boolean" ? samples : flag("SODA_SAMPLES", samples),
     logLevel,
+    workers: integer("SODA_WORKERS", pick("workers", "SODA_WORKERS") as string | number, 0, 256),
   });
 }
 
 export const SERVE_USAGE = `usage: soda serve [--host HOST] [--port PORT] [--data-dir DIR] [--body-limit BYTES]
-                  [--log-level LEVEL] [--no-samples]
+                  [--log-level LEVEL] [--no-samples] [--workers N]
 
   Serves the SoDA v2 HTTP API under /soda (OpenAPI at /soda/openapi.json), /health, /ready and /metrics.
   Flags fall back to SODA_HOST (default 127.0.0.1), SODA_PORT (8080), SODA_DATA_DIR (./data),
   SODA_BODY_LIMIT (10485760), SODA_LOG_LEVEL (info); SODA_API_KEY, when set, protects add and delete;
   SODA_MAX_IN_FLIGHT (64) bounds tagging requests in progress; SODA_REGEX_TIMEOUT_MS (1000).
-  An empty data directory is filled with the sample lexicons (countries, MeSH) unless --no-samples.`;
+  An empty data directory is filled with the sample lexicons (countries, MeSH) unless --no-samples.
+  --workers N (SODA_WORKERS) threads tag, sharing the compiled lexicons in memory; default: the cores
+  but one on machines with more than two, else 0 (tag on the main thread).`;
 
 /** Settings from `soda serve` flags, with the environment as fallback. Throws {@link ConfigError}. */
 export function configFromArgs(argv: string[], env: NodeJS.ProcessEnv): SodaConfig {
@@ -124,6 +135,7 @@ export function configFromArgs(argv: string[], env: NodeJS.ProcessEnv): SodaConf
         "body-limit": { type: "string" },
         "log-level": { type: "string" },
         "no-samples": { type: "boolean" },
+        workers: { type: "string" },
       },
       strict: true,
       allowPositionals: false,
@@ -141,5 +153,13 @@ export function configFromArgs(argv: string[], env: NodeJS.ProcessEnv): SodaConf
   const fromFlags: NodeJS.ProcessEnv = { ...env };
   if (values.port !== undefined) fromFlags.SODA_PORT = values.port as string;
   if (values["body-limit"] !== undefined) fromFlags.SODA_BODY_LIMIT = values["body-limit"] as string;
+  if (values.workers !== undefined) fromFlags.SODA_WORKERS = values.workers as string;
+  // The server uses the cores but one (which parses and answers HTTP) when it has more than two; on two
+  // cores the hand-off to a worker cost more than it gained (bench/RESULTS.md). Code and tests default
+  // to the main thread.
+  else if (fromFlags.SODA_WORKERS === undefined) {
+    const cores = availableParallelism();
+    fromFlags.SODA_WORKERS = String(cores > 2 ? cores - 1 : 0);
+  }
   return resolveConfig(overrides as Partial<SodaConfig>, fromFlags);
 }

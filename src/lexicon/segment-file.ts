@@ -1,4 +1,4 @@
-import { closeSync, fsyncSync, openSync, renameSync, writeSync } from "node:fs";
+import { closeSync, fstatSync, fsyncSync, openSync, readSync, renameSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
 import { crc32 } from "node:zlib";
 import type { CompiledLexicon, Entry } from "../annotate/lexicon.js";
@@ -250,4 +250,32 @@ export function writeFileAtomic(file: string, bytes: Uint8Array): void {
   } finally {
     closeSync(dir);
   }
+}
+
+/**
+ * Reads a whole file into memory shared between threads (a `SharedArrayBuffer`), so that worker threads
+ * can tag against the same segment bytes: memory does not grow with the number of threads.
+ */
+export function readShared(file: string): Uint8Array {
+  const fd = openSync(file, "r");
+  try {
+    const size = fstatSync(fd).size;
+    const out = new Uint8Array(new SharedArrayBuffer(size));
+    let off = 0;
+    while (off < size) {
+      const n = readSync(fd, out, off, size - off, off);
+      if (n === 0) break;
+      off += n;
+    }
+    return off === size ? out : out.subarray(0, off);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** A copy of `bytes` in shared memory (see {@link readShared}). */
+export function toShared(bytes: Uint8Array): Uint8Array {
+  const out = new Uint8Array(new SharedArrayBuffer(bytes.length));
+  out.set(bytes);
+  return out;
 }

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { type CompiledLexicon, compileLexicon, type Entry } from "../annotate/lexicon.js";
@@ -10,7 +10,9 @@ import {
   EntityTable,
   encodeEntities,
   encodeMode,
+  readShared,
   SegmentCorruptError,
+  toShared,
   writeFileAtomic,
 } from "./segment-file.js";
 
@@ -42,25 +44,31 @@ const LEXICON_NAME = /^[\w.-]{1,128}$/;
 /** One live segment: its entities, its compiled modes (loaded or compiled on first use), its dead docs. */
 class StoredSegment implements TagSegment {
   private readonly modes = new Map<StreamingMode, CompiledLexicon>();
+  /** The serialized mode files in shared memory, for worker threads. */
+  readonly modeBytes = new Map<StreamingMode, Uint8Array>();
 
   constructor(
     readonly seq: number,
+    /** The entities file in shared memory. */
+    readonly entBytes: Uint8Array,
     readonly table: EntityTable,
+    /** Dead marks, in shared memory: a delete is seen at once by every thread. */
     readonly dead: Uint8Array,
-    private readonly loadMode: (seg: StoredSegment, mode: StreamingMode) => CompiledLexicon,
+    private readonly loadMode: (seg: StoredSegment, mode: StreamingMode) => Uint8Array,
   ) {}
 
-  /** Installs a mode compiled along with the segment, so it is not read back from its file. */
-  seed(compiled: ReadonlyMap<StreamingMode, CompiledLexicon>): this {
-    for (const [m, c] of compiled) this.modes.set(m, c);
+  /** Installs a mode from its serialized (shared) bytes. */
+  install(mode: StreamingMode, bytes: Uint8Array): this {
+    this.modeBytes.set(mode, bytes);
+    this.modes.set(mode, decodeMode(bytes));
     return this;
   }
 
   forMode(mode: StreamingMode): CompiledLexicon {
     let c = this.modes.get(mode);
     if (!c) {
-      c = this.loadMode(this, mode);
-      this.modes.set(mode, c);
+      this.install(mode, this.loadMode(this, mode));
+      c = this.modes.get(mode)!;
     }
     return c;
   }
@@ -86,6 +94,15 @@ class StoredSegment implements TagSegment {
     for (let d = 0; d < this.table.docs; d++) if (this.dead[d] === 0) n++;
     return n;
   }
+}
+
+/** What a worker thread needs to tag against one segment: shared bytes only, no copies. */
+export interface SegmentSnapshot {
+  /** Stable identity of the segment (lexicon and sequence number), for the worker's caches. */
+  key: string;
+  ent: Uint8Array;
+  dead: Uint8Array;
+  mode?: Uint8Array;
 }
 
 /** A stored lexicon as the annotator sees it: the registry's current list of live segments. */
@@ -204,8 +221,10 @@ export class LexiconStore {
   private loadSegment(lexicon: string, seq: number, docs: number): StoredSegment {
     const file = this.entFile(lexicon, seq);
     let table: EntityTable;
+    let bytes: Uint8Array;
     try {
-      table = new EntityTable(readFileSync(file), file);
+      bytes = readShared(file);
+      table = new EntityTable(bytes, file);
       if (table.docs !== docs)
         throw new SegmentCorruptError(file, `${table.docs} docs, the store says ${docs}`);
     } catch (e) {
@@ -224,32 +243,41 @@ export class LexiconStore {
       rows.forEach((r, i) => {
         entries[byDoc[i].doc] = { id: r.id, names: JSON.parse(r.names) };
       });
-      const bytes = encodeEntities(entries);
-      writeFileAtomic(file, bytes);
+      const rebuilt = encodeEntities(entries);
+      writeFileAtomic(file, rebuilt);
       for (const m of this.modesOf(lexicon)) rmSync(this.modeFile(lexicon, seq, m), { force: true });
+      bytes = toShared(rebuilt);
       table = new EntityTable(bytes, file);
     }
-    return new StoredSegment(seq, table, new Uint8Array(docs), (seg, mode) =>
-      this.loadMode(lexicon, seg, mode),
-    );
+    return this.newSegment(lexicon, seq, bytes, table);
   }
 
-  /** Reads a segment's compiled mode, compiling (and writing) it when absent or corrupt. */
-  private loadMode(lexicon: string, seg: StoredSegment, mode: StreamingMode): CompiledLexicon {
+  private newSegment(lexicon: string, seq: number, ent: Uint8Array, table: EntityTable): StoredSegment {
+    const dead = new Uint8Array(new SharedArrayBuffer(table.docs));
+    return new StoredSegment(seq, ent, table, dead, (seg, mode) => this.loadMode(lexicon, seg, mode));
+  }
+
+  /**
+   * Reads a segment's compiled mode file into shared memory, compiling (and writing) it when absent or
+   * corrupt. Returns the serialized bytes.
+   */
+  private loadMode(lexicon: string, seg: StoredSegment, mode: StreamingMode): Uint8Array {
     const file = this.modeFile(lexicon, seg.seq, mode);
     if (existsSync(file)) {
       try {
-        return decodeMode(readFileSync(file), file);
+        const bytes = readShared(file);
+        decodeMode(bytes, file);
+        return bytes;
       } catch (e) {
         if (!(e instanceof SegmentCorruptError) && !isFstError(e)) throw e;
         this.log(`soda: ${(e as Error).message}`);
       }
     }
     const entries = Array.from({ length: seg.table.docs }, (_, d) => seg.table.entry(d));
-    const compiled = compileLexicon(entries, mode);
-    writeFileAtomic(file, encodeMode(compiled));
+    const encoded = encodeMode(compileLexicon(entries, mode));
+    writeFileAtomic(file, encoded);
     this.useMode(lexicon, mode);
-    return compiled;
+    return toShared(encoded);
   }
 
   private modesOf(lexicon: string): StreamingMode[] {
@@ -356,10 +384,10 @@ export class LexiconStore {
       }
     ).next_segment;
     const modes = this.modesOf(lexicon);
-    const compiled = new Map(modes.map((m) => [m, compileLexicon(entries, m)] as const));
+    const compiled = new Map(modes.map((m) => [m, encodeMode(compileLexicon(entries, m))] as const));
     const ent = encodeEntities(entries);
     writeFileAtomic(this.entFile(lexicon, seq), ent);
-    for (const [m, c] of compiled) writeFileAtomic(this.modeFile(lexicon, seq, m), encodeMode(c));
+    for (const [m, c] of compiled) writeFileAtomic(this.modeFile(lexicon, seq, m), c);
 
     // One set-based statement per step (no statement per entry): the old versions of the staged ids
     // die, the staged rows become entities numbered in id order (the order of the segment's docs).
@@ -392,13 +420,42 @@ export class LexiconStore {
       this.db.prepare("DELETE FROM staged WHERE lexicon = ?").run(lexicon);
     })();
 
-    const seg = new StoredSegment(seq, new EntityTable(ent), new Uint8Array(entries.length), (s, m) =>
-      this.loadMode(lexicon, s, m),
-    ).seed(compiled);
+    const seg = this.installAll(lexicon, seq, ent, compiled);
     this.markDead(lex, killed);
     lex.current = [...lex.current, seg];
     if (lex.current.length > this.maxSegments) this.merge(lexicon);
     return entries.length;
+  }
+
+  /** A new live segment from freshly written files' bytes, copied into shared memory. */
+  private installAll(
+    lexicon: string,
+    seq: number,
+    ent: Uint8Array,
+    modes: ReadonlyMap<StreamingMode, Uint8Array>,
+  ): StoredSegment {
+    const shared = toShared(ent);
+    const seg = this.newSegment(lexicon, seq, shared, new EntityTable(shared));
+    for (const [m, bytes] of modes) seg.install(m, toShared(bytes));
+    return seg;
+  }
+
+  /**
+   * The shared bytes worker threads need to tag `lexicon` in `mode` (compiling the mode first where it
+   * is missing): one entry per live segment. Cheap: no bytes are copied.
+   */
+  snapshot(lexicon: string, mode?: StreamingMode): SegmentSnapshot[] {
+    const lex = this.lexicons.get(lexicon);
+    if (!lex) throw unknownLexicon(lexicon);
+    return lex.current.map((seg) => {
+      if (mode) seg.forMode(mode);
+      return {
+        key: `${lexicon}/${seg.seq}`,
+        ent: seg.entBytes,
+        dead: seg.dead,
+        ...(mode ? { mode: seg.modeBytes.get(mode) } : {}),
+      };
+    });
   }
 
   private markDead(lex: StoredLexicon, docs: { segment: number; doc: number }[]): void {
@@ -531,8 +588,8 @@ export class LexiconStore {
     const modes = this.modesOf(lexicon);
     const ent = encodeEntities(entries);
     writeFileAtomic(this.entFile(lexicon, seq), ent);
-    const compiled = new Map(modes.map((m) => [m, compileLexicon(entries, m)] as const));
-    for (const [m, c] of compiled) writeFileAtomic(this.modeFile(lexicon, seq, m), encodeMode(c));
+    const compiled = new Map(modes.map((m) => [m, encodeMode(compileLexicon(entries, m))] as const));
+    for (const [m, c] of compiled) writeFileAtomic(this.modeFile(lexicon, seq, m), c);
     const move = this.db.prepare(
       "UPDATE entities SET segment = ?, doc = ? WHERE lexicon = ? AND id = ? AND segment = ? AND doc = ?",
     );
@@ -549,9 +606,7 @@ export class LexiconStore {
         .run(lexicon, seq, entries.length);
       this.db.prepare("UPDATE lexicons SET next_segment = ? WHERE name = ?").run(seq + 1, lexicon);
     })();
-    const seg = new StoredSegment(seq, new EntityTable(ent), new Uint8Array(entries.length), (s, m) =>
-      this.loadMode(lexicon, s, m),
-    ).seed(compiled);
+    const seg = this.installAll(lexicon, seq, ent, compiled);
     // The merged segments are ordered oldest first; the new one takes the place of the newest victim.
     lex.current = [...lex.current.filter((s) => !victims.has(s.seq)), seg].sort((a, b) => a.seq - b.seq);
     for (const v of victims) {

@@ -1,7 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import type { Annotation, MatchingMode } from "../../../src/annotate/annotator.js";
 import type { OverlapPolicy } from "../../../src/annotate/overlaps.js";
-import type { TagLexicon } from "../../../src/annotate/segment.js";
 import type { TextFormat } from "../../../src/text/clean.js";
 import { sodaError } from "../errors.js";
 import { servedAnnotationMode } from "../modes.js";
@@ -113,12 +112,11 @@ const coverageSchema = {
 
 /** `annot.json` and `coverage.json`: tagging on the main thread, bounded by the admission plugin. */
 export async function annotateRoutes(app: FastifyInstance): Promise<void> {
-  const tag = (text: string, lexicons: TagLexicon[], mode: MatchingMode, body: AnnotBody | CoverageBody) =>
-    app.annotator.annotate(text, lexicons, {
-      matching: mode,
-      overlaps: body.overlaps,
-      format: body.format,
-    });
+  const optionsOf = (mode: MatchingMode, body: AnnotBody | CoverageBody) => ({
+    matching: mode,
+    overlaps: body.overlaps,
+    format: body.format,
+  });
 
   app.post<{ Body: AnnotBody }>(
     "/soda/annot.json",
@@ -130,16 +128,19 @@ export async function annotateRoutes(app: FastifyInstance): Promise<void> {
           detail: 'the field "text" is required (or "docs": [{id, text}] for a batch)',
         });
       const mode = servedAnnotationMode(body.matching, "annot.json");
-      const lexicons = app.resolveLexicons(body.lexicon);
       if (body.docs !== undefined) {
-        app.metrics.documents.inc({ route: "annot" }, body.docs.length);
-        return {
-          status: "ok",
-          docs: body.docs.map((d) => ({ id: d.id, annotations: tag(d.text, lexicons, mode, body) })),
-        };
+        const docs = body.docs;
+        app.metrics.documents.inc({ route: "annot" }, docs.length);
+        const found = await app.tagTexts(
+          docs.map((d) => d.text),
+          body.lexicon,
+          optionsOf(mode, body),
+        );
+        return { status: "ok", docs: docs.map((d, i) => ({ id: d.id, annotations: found[i] })) };
       }
       app.metrics.documents.inc({ route: "annot" });
-      return { status: "ok", annotations: tag(body.text!, lexicons, mode, body) };
+      const [annotations] = await app.tagTexts([body.text!], body.lexicon, optionsOf(mode, body));
+      return { status: "ok", annotations };
     },
   );
 
@@ -152,7 +153,7 @@ export async function annotateRoutes(app: FastifyInstance): Promise<void> {
       app.metrics.documents.inc({ route: "coverage" });
       const lexicons = [];
       for (const lex of app.resolveLexicons(body.lexicon)) {
-        const found: Annotation[] = tag(body.text, [lex], mode, body);
+        const [found]: Annotation[][] = await app.tagTexts([body.text], lex.name, optionsOf(mode, body));
         if (found.length === 0) continue;
         lexicons.push({
           lexicon: lex.name,
