@@ -79,7 +79,11 @@ export const storePlugin = fp(
       },
     );
     if (pool) app.addHook("onClose", async () => pool.destroy());
-    if (!opts.store) app.addHook("onClose", async () => store.close());
+    if (!opts.store)
+      app.addHook("onClose", async () => {
+        await store.idle();
+        store.close();
+      });
   },
   { name: "soda-store" },
 );

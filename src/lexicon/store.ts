@@ -1,10 +1,13 @@
 import { existsSync, mkdirSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Worker } from "node:worker_threads";
 import Database from "better-sqlite3";
 import { type CompiledLexicon, compileLexicon, type Entry } from "../annotate/lexicon.js";
 import type { TagLexicon, TagSegment } from "../annotate/segment.js";
 import { isFstError } from "../fst/index.js";
 import { isStreamingMode, type StreamingMode } from "../text/modes.js";
+import { buildMergedSegment, type MergeInput, type MergeOutput } from "./merge-worker.js";
 import {
   decodeMode,
   EntityTable,
@@ -135,6 +138,8 @@ export class LexiconStore {
   private readonly lexicons = new Map<string, StoredLexicon>();
   private readonly log: (m: string) => void;
   private readonly maxSegments: number;
+  private readonly merging = new Map<string, Promise<void>>();
+  private closed = false;
 
   private constructor(
     readonly dataDir: string,
@@ -168,7 +173,9 @@ export class LexiconStore {
     return store;
   }
 
+  /** Closes the database. A merge still running is abandoned (its files are removed at the next start). */
   close(): void {
+    this.closed = true;
     this.db.close();
   }
 
@@ -423,7 +430,7 @@ export class LexiconStore {
     const seg = this.installAll(lexicon, seq, ent, compiled);
     this.markDead(lex, killed);
     lex.current = [...lex.current, seg];
-    if (lex.current.length > this.maxSegments) this.merge(lexicon);
+    if (lex.current.length > this.maxSegments) void this.mergeInBackground(lexicon);
     return entries.length;
   }
 
@@ -560,42 +567,90 @@ export class LexiconStore {
   }
 
   /**
-   * Folds segments of `lexicon` together (tiered: the smallest ones, until at most half the limit
-   * remain) into one new segment of their live docs, compiled for every mode in use, registered in one
-   * transaction; the merged files are deleted afterwards.
+   * Folds segments of `lexicon` together now, on this thread (tiered: the smallest ones, until at most
+   * half the limit remain), into one new segment of their live docs, compiled for every mode in use and
+   * registered in one transaction; the merged files are deleted afterwards. Commits merge in the
+   * background instead ({@link mergeInBackground}).
    */
   merge(lexicon: string): void {
+    const plan = this.planMerge(lexicon);
+    if (plan) this.finishMerge(plan, buildMergedSegment(plan.input));
+  }
+
+  /**
+   * Merges like {@link merge}, with the file work on a worker thread: tagging and commits go on
+   * meanwhile. An entity updated or deleted while the merge ran stays dead in the merged segment.
+   * One merge per lexicon at a time; resolves when it is registered. A crash midway leaves only
+   * unregistered files, removed at the next start.
+   */
+  mergeInBackground(lexicon: string): Promise<void> {
+    const running = this.merging.get(lexicon);
+    if (running) return running;
+    const plan = this.planMerge(lexicon);
+    if (!plan) return Promise.resolve();
+    const done = runMergeWorker(plan.input)
+      .then((out) => this.finishMerge(plan, out))
+      .catch((e: Error) =>
+        this.log(`soda: merge of ${lexicon} failed (${e.message}); its segments stay as they were`),
+      )
+      .finally(() => this.merging.delete(lexicon));
+    this.merging.set(lexicon, done);
+    return done;
+  }
+
+  /** Resolves when no merge is running (call before {@link close} to let them finish). */
+  async idle(): Promise<void> {
+    while (this.merging.size > 0) await Promise.all(this.merging.values());
+  }
+
+  /** Chooses the segments to merge and reserves the new segment's number. */
+  private planMerge(lexicon: string): MergePlan | undefined {
     const lex = this.lexicons.get(lexicon);
-    if (!lex || lex.current.length < 2) return;
+    if (!lex || lex.current.length < 2) return undefined;
     const bySize = [...lex.current].sort((a, b) => a.liveDocs - b.liveDocs);
     const take = Math.max(2, lex.current.length - Math.floor(this.maxSegments / 2) + 1);
-    const victims = new Set(bySize.slice(0, take).map((s) => s.seq));
-    const merged = lex.current.filter((s) => victims.has(s.seq));
-    const moved: { id: string; from: number; fromDoc: number }[] = [];
-    const entries: Entry[] = [];
-    for (const s of merged)
-      for (let d = 0; d < s.table.docs; d++) {
-        if (!s.isLive(d)) continue;
-        const e = s.table.entry(d);
-        entries.push(e);
-        moved.push({ id: e.id, from: s.seq, fromDoc: d });
-      }
-    const seq = (
-      this.db.prepare("SELECT next_segment FROM lexicons WHERE name = ?").get(lexicon) as {
-        next_segment: number;
-      }
-    ).next_segment;
+    const victims = bySize.slice(0, take).sort((a, b) => a.seq - b.seq);
+    const seq = this.reserveSegment(lexicon);
     const modes = this.modesOf(lexicon);
-    const ent = encodeEntities(entries);
-    writeFileAtomic(this.entFile(lexicon, seq), ent);
-    const compiled = new Map(modes.map((m) => [m, encodeMode(compileLexicon(entries, m))] as const));
-    for (const [m, c] of compiled) writeFileAtomic(this.modeFile(lexicon, seq, m), c);
+    return {
+      lexicon,
+      lex,
+      seq,
+      modes,
+      victims: new Set(victims.map((v) => v.seq)),
+      input: {
+        victims: victims.map((v) => ({ seq: v.seq, entFile: this.entFile(lexicon, v.seq), dead: v.dead })),
+        entFile: this.entFile(lexicon, seq),
+        modeFiles: modes.map((m) => [m, this.modeFile(lexicon, seq, m)]),
+      },
+    };
+  }
+
+  /** Registers a merged segment: docs whose entity changed meanwhile are marked dead in it. */
+  private finishMerge(plan: MergePlan, out: MergeOutput): void {
+    const { lexicon, lex, seq, victims, modes } = plan;
+    const discard = (seqs: Iterable<number>) => {
+      for (const v of seqs) {
+        rmSync(this.entFile(lexicon, v), { force: true });
+        for (const m of modes) rmSync(this.modeFile(lexicon, v, m), { force: true });
+      }
+    };
+    if (this.closed) return;
+    if (this.lexicons.get(lexicon) !== lex || !lex.current.some((s) => victims.has(s.seq))) {
+      discard([seq]);
+      return;
+    }
+    const stale: number[] = [];
     const move = this.db.prepare(
       "UPDATE entities SET segment = ?, doc = ? WHERE lexicon = ? AND id = ? AND segment = ? AND doc = ?",
     );
+    const kill = this.db.prepare("INSERT OR IGNORE INTO dead(lexicon, segment, doc) VALUES (?, ?, ?)");
     this.db.transaction(() => {
-      moved.forEach((m, doc) => {
-        move.run(seq, doc, lexicon, m.id, m.from, m.fromDoc);
+      out.moved.forEach((m, doc) => {
+        if (move.run(seq, doc, lexicon, m.id, m.from, m.fromDoc).changes === 0) {
+          stale.push(doc);
+          kill.run(lexicon, seq, doc);
+        }
       });
       for (const v of victims) {
         this.db.prepare("DELETE FROM segments WHERE lexicon = ? AND seq = ?").run(lexicon, v);
@@ -603,16 +658,23 @@ export class LexiconStore {
       }
       this.db
         .prepare("INSERT INTO segments(lexicon, seq, docs) VALUES (?, ?, ?)")
-        .run(lexicon, seq, entries.length);
-      this.db.prepare("UPDATE lexicons SET next_segment = ? WHERE name = ?").run(seq + 1, lexicon);
+        .run(lexicon, seq, out.moved.length);
     })();
-    const seg = this.installAll(lexicon, seq, ent, compiled);
-    // The merged segments are ordered oldest first; the new one takes the place of the newest victim.
+    const seg = this.loadSegment(lexicon, seq, out.moved.length);
+    for (const d of stale) seg.dead[d] = 1;
     lex.current = [...lex.current.filter((s) => !victims.has(s.seq)), seg].sort((a, b) => a.seq - b.seq);
-    for (const v of victims) {
-      rmSync(this.entFile(lexicon, v), { force: true });
-      for (const m of modes) rmSync(this.modeFile(lexicon, v, m), { force: true });
-    }
+    discard(victims);
+  }
+
+  /** Takes the next segment number of `lexicon` (committed at once: a crash leaves a harmless gap). */
+  private reserveSegment(lexicon: string): number {
+    const { next_segment: seq } = this.db
+      .prepare("SELECT next_segment FROM lexicons WHERE name = ?")
+      .get(lexicon) as {
+      next_segment: number;
+    };
+    this.db.prepare("UPDATE lexicons SET next_segment = ? WHERE name = ?").run(seq + 1, lexicon);
+    return seq;
   }
 }
 
@@ -621,4 +683,35 @@ function unknownLexicon(name: string): StoreError {
     "SODA_ERR_UNKNOWN_LEXICON",
     `unknown lexicon ${JSON.stringify(name)}: list lexicons with dicts`,
   );
+}
+
+/** A merge decided on the main thread: what it replaces, and the input of the file work. */
+interface MergePlan {
+  lexicon: string;
+  lex: StoredLexicon;
+  seq: number;
+  modes: StreamingMode[];
+  victims: Set<number>;
+  input: MergeInput;
+}
+
+/** The compiled merge worker: next to this file in dist/, or in dist/ when running from the sources. */
+function mergeWorkerFile(): string {
+  const here = fileURLToPath(new URL("./merge-worker.js", import.meta.url));
+  if (existsSync(here)) return here;
+  return fileURLToPath(new URL("../../dist/src/lexicon/merge-worker.js", import.meta.url));
+}
+
+/** Runs {@link buildMergedSegment} on a worker thread. */
+function runMergeWorker(input: MergeInput): Promise<MergeOutput> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(mergeWorkerFile(), { workerData: { soda: "merge" } });
+    worker.once("message", (m: { ok?: MergeOutput; error?: string }) => {
+      void worker.terminate();
+      if (m.ok) resolve(m.ok);
+      else reject(new Error(m.error ?? "merge worker failed"));
+    });
+    worker.once("error", reject);
+    worker.postMessage(input);
+  });
 }

@@ -124,14 +124,18 @@ describe("LexiconStore", () => {
     store.close();
   });
 
-  it("merges segments under the limit without resurrecting deleted or replaced entities", () => {
+  it("merges segments in the background without resurrecting deleted or replaced entities", async () => {
     const store = LexiconStore.open(tmp(), { maxSegments: 4 });
     for (let i = 0; i < 20; i++) {
       store.add("l", [{ id: `e${i}`, names: [`entity ${i}`] }], { commit: true });
+      // Deletes and updates land while merges run on their worker thread.
       if (i % 3 === 0) store.delete("l", `e${i}`);
       if (i % 5 === 1) store.add("l", [{ id: `e${i}`, names: [`renamed ${i}`] }], { commit: true });
       tag(store, "l", "x");
+      if (i % 7 === 6) await new Promise((r) => setTimeout(r, 20));
     }
+    await store.idle();
+    store.merge("l");
     expect(store.segmentsOf("l").length).toBeLessThanOrEqual(4);
     const text = Array.from({ length: 20 }, (_, i) => `entity ${i}; renamed ${i}.`).join(" ");
     // Deleted when i % 3 === 0, unless re-added (renamed) afterwards when i % 5 === 1.
@@ -141,6 +145,25 @@ describe("LexiconStore", () => {
     expect(tag(store, "l", text)).toEqual(expected);
     expect(store.list()[0].count).toBe(expected.length);
     store.close();
+  });
+
+  it("an entity deleted or updated while a background merge runs stays dead in the merged segment", async () => {
+    const dir = tmp();
+    const store = LexiconStore.open(dir, { maxSegments: 100 });
+    for (let i = 0; i < 4; i++) store.add("l", [{ id: `e${i}`, names: [`entity ${i}`] }], { commit: true });
+    tag(store, "l", "x");
+    const merging = store.mergeInBackground("l");
+    store.delete("l", "e1");
+    store.add("l", [{ id: "e2", names: ["renamed 2"] }], { commit: true });
+    await merging;
+    const text = "entity 0, entity 1, entity 2, renamed 2, entity 3";
+    const expected = ["e0:entity 0", "e2:renamed 2", "e3:entity 3"];
+    expect(tag(store, "l", text)).toEqual(expected);
+    expect(store.segmentsOf("l").length).toBeLessThan(5);
+    store.close();
+    const reopened = LexiconStore.open(dir);
+    expect(tag(reopened, "l", text)).toEqual(expected);
+    reopened.close();
   });
 
   it("survives kill -9 at any moment: every acknowledged commit is served, staged entries are kept", async () => {
