@@ -1,10 +1,20 @@
-import { createReadStream, createWriteStream, existsSync } from "node:fs";
-import { rename, rm } from "node:fs/promises";
+import { createReadStream, existsSync, statSync } from "node:fs";
 import { basename, join } from "node:path";
-import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
+import { SodaClient, type SodaClientOptions } from "../../clients/batch/client.js";
+import { readJsonl } from "../../clients/batch/documents.js";
+import { isSodaClientError, isSodaHttpError, isSodaInputError } from "../../clients/batch/errors.js";
+import {
+  atomicFile,
+  OUTPUT_FORMATS,
+  type OutputFormat,
+  PartitionOutput,
+  streamSink,
+} from "../../clients/batch/output.js";
+import { annotateItems, type OnError, RunCounters, runPartitions } from "../../clients/batch/runner.js";
+import { httpTaggers, inProcessTaggers, type OpenTagger } from "../../clients/batch/taggers.js";
+import type { MatchingMode } from "../../clients/batch/types.js";
 import { loadTsv } from "../../ontologies/tsv.js";
-import { Annotator } from "../annotate/annotator.js";
 import { type Entry, Lexicon } from "../annotate/lexicon.js";
 import { isOverlapPolicy, OVERLAP_POLICIES } from "../annotate/overlaps.js";
 import type { TagLexicon } from "../annotate/segment.js";
@@ -12,25 +22,155 @@ import { LexiconStore } from "../lexicon/store.js";
 import { isTextFormat, TEXT_FORMATS } from "../text/clean.js";
 import { isStreamingMode, STREAMING_MODES } from "../text/modes.js";
 
-const USAGE = `usage: soda annotate --lexicon NAME[,NAME…] --matching MODE --input FILE.jsonl --output FILE.jsonl
-                     [--data-dir DIR | --tsv FILE.tsv…] [--overlaps POLICY] [--format FORMAT]
+const USAGE = `usage: soda annotate --lexicon NAME[,NAME…] --matching MODE --input PATH --output PATH
+                     [--url URL | --data-dir DIR | --tsv FILE.tsv…] [--overlaps POLICY]
+                     [--text-format FORMAT] [--output-format jsonl|standoff] [--on-error fail|emit]
+                     [--concurrency N] [--partitions P] [--retries N] [--api-key KEY]
+       soda annotate --stdin --url URL --lexicon NAME --matching MODE …   (for Spark's RDD.pipe)
 
-  Reads one {"id", "text"} document per input line and writes one {"id", "annotations": […]} per line,
-  in input order. "-" reads standard input / writes standard output. The output file is written whole
-  or not at all (temporary file, then rename).
-  Lexicons: the store in --data-dir DIR (default ./data; fill it with soda load), or --tsv FILE
-  (SoDA's bulk format id<TAB>name|name, named after the file or --lexicon).
-  MODE: ${STREAMING_MODES.join(", ")}; POLICY: ${OVERLAP_POLICIES.join(", ")} (default LONGEST_DOMINANT_RIGHT);
-  FORMAT: ${TEXT_FORMATS.join(", ")} (default text).`;
+  Reads {"id", "text"} documents (one JSON object per line; other fields are ignored) and writes one
+  {"id", "annotations": […]} line per document, in input order.
+  Where the lexicons are: --url URL, a running soda service; or in-process, the store in --data-dir DIR
+  (default ./data; fill it with soda load) or --tsv FILE (SoDA's bulk format id<TAB>name|name).
+
+  --input FILE, --output FILE   one JSONL file; the output is written whole or not at all. "-" is
+                                standard input / output.
+  --input DIR, --output DIR     a directory of partitions as Spark writes them (part-*.jsonl, *.jsonl.gz;
+                                each *.txt file is one document, its id the file name): one output file
+                                per partition, renamed into place when complete, then _SUCCESS. Run the
+                                same command again after a failure or a kill: finished partitions are
+                                kept, the others are redone, each document is written exactly once.
+  --stdin                       standard input to standard output, as RDD.pipe needs: settings from
+                                arguments only (no environment), exit 0 on empty input, non-zero on a
+                                failure that retries did not fix.
+  --concurrency N               requests in flight per partition (default 8); --partitions P at once
+                                (default 2). Keep N × P within the service's SODA_MAX_IN_FLIGHT (64).
+  --on-error fail|emit          fail (default) stops at the first failure; emit writes {"id", "error"}
+                                for a document the service refuses or an unreadable line, and goes on
+                                (an unreachable service still stops the run).
+  --output-format jsonl|standoff  standoff: one tab-separated line per annotation
+                                (docId, entityId, lexicon, begin, end, coveredText, confidence).
+  --text-format FORMAT          how to read the text: ${TEXT_FORMATS.join(", ")} (default text); --format is
+                                the older name of this flag and still works.
+  MODE: ${STREAMING_MODES.join(", ")}; POLICY: ${OVERLAP_POLICIES.join(", ")} (default LONGEST_DOMINANT_RIGHT).`;
 
 /** A usage mistake: reported with the usage text and exit code 2. */
 export class UsageError extends Error {
   readonly code = "SODA_ERR_USAGE";
 }
 
-/** A malformed input line: names the line and what was wrong. */
-export class InputLineError extends Error {
-  readonly code = "SODA_ERR_INPUT";
+/** The command line, validated. */
+interface Settings {
+  names: string[];
+  matching: string;
+  overlaps: (typeof OVERLAP_POLICIES)[number];
+  textFormat: (typeof TEXT_FORMATS)[number];
+  outputFormat: OutputFormat;
+  onError: OnError;
+  input: string;
+  output: string;
+  concurrency: number;
+  partitions: number;
+  /** With --url: the client's settings (retries are counted into the run's counters). */
+  client?: SodaClientOptions;
+}
+
+function count(name: string, raw: string, problems: string[]): number {
+  const n = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!Number.isSafeInteger(n) || n < (name === "retries" ? 0 : 1))
+    problems.push(
+      `--${name} takes a ${name === "retries" ? "non-negative" : "positive"} integer, got ${raw}`,
+    );
+  return n;
+}
+
+/** Validates the flags; returns the problems found instead when there are any. */
+function settingsOf(values: ReturnType<typeof parse>["values"]): Settings | string[] {
+  const problems: string[] = [];
+  const { matching, overlaps } = values;
+  const textFormat = values["text-format"] ?? values.format ?? "text";
+  const url = values.url;
+  if (values["text-format"] !== undefined && values.format !== undefined)
+    problems.push("--format is the old name of --text-format: give one of them");
+  // The service validates its own modes (it may serve more than this build); in-process, ours.
+  if (url === undefined && !isStreamingMode(matching))
+    problems.push(`unknown --matching ${JSON.stringify(matching)}: use one of ${STREAMING_MODES.join(", ")}`);
+  if (!isOverlapPolicy(overlaps))
+    problems.push(
+      `unknown --overlaps ${JSON.stringify(overlaps)}: use one of ${OVERLAP_POLICIES.join(", ")}`,
+    );
+  if (!isTextFormat(textFormat) && !(url !== undefined && textFormat === "hocr"))
+    problems.push(
+      `unknown --text-format ${JSON.stringify(textFormat)}: use one of ${TEXT_FORMATS.join(", ")}`,
+    );
+  const outputFormat = values["output-format"];
+  if (!(OUTPUT_FORMATS as readonly string[]).includes(outputFormat))
+    problems.push(`unknown --output-format ${JSON.stringify(outputFormat)}: use jsonl or standoff`);
+  const onError = values["on-error"];
+  if (onError !== "fail" && onError !== "emit")
+    problems.push(`unknown --on-error ${JSON.stringify(onError)}: use fail or emit`);
+  const input = values.stdin ? "-" : values.input;
+  const output = values.stdin ? "-" : values.output;
+  if (values.stdin && (values.input !== undefined || values.output !== undefined))
+    problems.push("--stdin reads standard input and writes standard output: drop --input and --output");
+  if (!input) problems.push("--input is required");
+  if (!output) problems.push("--output is required");
+  if (url !== undefined && values.tsv.length > 0) problems.push("--url and --tsv exclude each other");
+  const concurrency = count("concurrency", values.concurrency, problems);
+  const partitions = count("partitions", values.partitions, problems);
+  const retries = count("retries", values.retries, problems);
+  const names = (values.lexicon ?? "").split(",").filter((s) => s.length > 0);
+  if (url !== undefined && names.length === 0) problems.push("--lexicon is required with --url");
+  if (problems.length > 0) return problems;
+  let client: SodaClientOptions | undefined;
+  if (url !== undefined) {
+    client = { url, connections: concurrency, retry: { retries } };
+    if (values["api-key"] !== undefined) client.apiKey = values["api-key"];
+    try {
+      new SodaClient(client).close();
+    } catch (e) {
+      return [`--url: ${(e as Error).message}`];
+    }
+  }
+  return {
+    names,
+    matching,
+    overlaps: overlaps as Settings["overlaps"],
+    textFormat: textFormat as Settings["textFormat"],
+    outputFormat: outputFormat as OutputFormat,
+    onError: onError as OnError,
+    input: input!,
+    output: output!,
+    concurrency,
+    partitions,
+    client,
+  };
+}
+
+function parse(argv: string[]) {
+  return parseArgs({
+    args: argv,
+    options: {
+      lexicon: { type: "string" },
+      matching: { type: "string", default: "lower" },
+      input: { type: "string" },
+      output: { type: "string" },
+      stdin: { type: "boolean", default: false },
+      url: { type: "string" },
+      "api-key": { type: "string" },
+      "data-dir": { type: "string", default: "./data" },
+      tsv: { type: "string", multiple: true, default: [] },
+      overlaps: { type: "string", default: "LONGEST_DOMINANT_RIGHT" },
+      "text-format": { type: "string" },
+      format: { type: "string" },
+      "output-format": { type: "string", default: "jsonl" },
+      "on-error": { type: "string", default: "fail" },
+      concurrency: { type: "string", default: "8" },
+      partitions: { type: "string", default: "2" },
+      retries: { type: "string", default: "6" },
+      help: { type: "boolean", default: false },
+    },
+  });
 }
 
 async function loadEntries(file: string): Promise<Entry[]> {
@@ -67,24 +207,97 @@ async function loadLexicons(names: string[], tsv: string[], dataDir: string): Pr
   });
 }
 
-/** `soda annotate`: JSONL documents in, JSONL annotations out, in-process. Returns the exit code. */
-export async function annotateCommand(argv: string[], log: (line: string) => void): Promise<number> {
-  let values: Record<string, string | string[] | boolean | undefined>;
+/**
+ * Checks the settings against the service once, before any document: an unknown lexicon or mode, a
+ * wrong URL, are usage mistakes, not per-document errors.
+ */
+async function probe(s: Settings, annot: Record<string, unknown>): Promise<void> {
+  const client = new SodaClient({ ...s.client!, retry: { retries: 2 } });
   try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        lexicon: { type: "string" },
-        matching: { type: "string", default: "lower" },
-        input: { type: "string" },
-        output: { type: "string" },
-        "data-dir": { type: "string", default: "./data" },
-        tsv: { type: "string", multiple: true, default: [] },
-        overlaps: { type: "string", default: "LONGEST_DOMINANT_RIGHT" },
-        format: { type: "string", default: "text" },
-        help: { type: "boolean", default: false },
-      },
-    }));
+    await client.annot({ ...(annot as { lexicon: string }), text: "" });
+  } catch (e) {
+    if (isSodaHttpError(e) && e.status >= 400 && e.status < 500) throw new UsageError(e.message);
+    throw e;
+  } finally {
+    await client.close();
+  }
+}
+
+/** The taggers the settings ask for: the service's, or in-process ones. */
+async function openTaggers(
+  s: Settings,
+  values: ReturnType<typeof parse>["values"],
+  counters: RunCounters,
+): Promise<OpenTagger> {
+  if (s.client) {
+    const lexicon = s.names.length === 1 ? s.names[0] : s.names;
+    const annot = {
+      lexicon,
+      matching: s.matching as MatchingMode,
+      overlaps: s.overlaps,
+      format: s.textFormat,
+    };
+    const open = httpTaggers(
+      { ...s.client, retry: { ...s.client.retry, onRetry: () => counters.retries++ } },
+      annot,
+    );
+    // Probed on the first document, not before: empty input (an empty Spark partition) needs no service.
+    let probed: Promise<void> | undefined;
+    return () => {
+      const tagger = open();
+      return {
+        annotate: async (text, signal) => {
+          probed ??= probe(s, annot);
+          await probed;
+          return tagger.annotate(text, signal);
+        },
+        close: () => tagger.close(),
+      };
+    };
+  }
+  const lexicons = await loadLexicons(s.names, values.tsv, values["data-dir"]);
+  const matching = s.matching as (typeof STREAMING_MODES)[number];
+  // Compile (or load) each segment for the mode before the clock of the first document starts.
+  for (const l of lexicons) for (const seg of l.segments()) seg.forMode(matching);
+  return inProcessTaggers(lexicons, { matching, overlaps: s.overlaps, format: s.textFormat as "text" });
+}
+
+/** One JSONL stream (a file or standard input) into one output (a file written atomically, or stdout). */
+async function annotateStream(s: Settings, openTagger: OpenTagger, counters: RunCounters): Promise<void> {
+  const toStdout = s.output === "-";
+  const main = toStdout
+    ? streamSink(process.stdout)
+    : await atomicFile(s.output, `${s.output}.tmp-${process.pid}`);
+  const output = new PartitionOutput(main, s.outputFormat, async () =>
+    toStdout
+      ? streamSink(process.stderr)
+      : atomicFile(`${s.output}.errors.jsonl`, `${s.output}.errors.jsonl.tmp-${process.pid}`),
+  );
+  const source = s.input === "-" ? process.stdin : createReadStream(s.input);
+  const tagger = openTagger();
+  try {
+    await annotateItems(readJsonl(source, s.input === "-" ? "stdin" : s.input), tagger, output, {
+      concurrency: s.concurrency,
+      onError: s.onError,
+      counters,
+    });
+    await output.commit();
+  } catch (e) {
+    await output.discard();
+    throw e;
+  } finally {
+    await tagger.close();
+  }
+}
+
+/**
+ * `soda annotate`: JSONL documents in, JSONL (or standoff) annotations out, against a service or
+ * in-process, for a file, standard input or a directory of partitions. Returns the exit code.
+ */
+export async function annotateCommand(argv: string[], log: (line: string) => void): Promise<number> {
+  let values: ReturnType<typeof parse>["values"];
+  try {
+    ({ values } = parse(argv));
   } catch (e) {
     log(`soda annotate: ${(e as Error).message}\n\n${USAGE}`);
     return 2;
@@ -93,106 +306,58 @@ export async function annotateCommand(argv: string[], log: (line: string) => voi
     log(USAGE);
     return 0;
   }
-  const { matching, overlaps, format } = values as Record<string, string>;
-  const problems: string[] = [];
-  if (!isStreamingMode(matching))
-    problems.push(`unknown --matching ${JSON.stringify(matching)}: use one of ${STREAMING_MODES.join(", ")}`);
-  if (!isOverlapPolicy(overlaps))
-    problems.push(
-      `unknown --overlaps ${JSON.stringify(overlaps)}: use one of ${OVERLAP_POLICIES.join(", ")}`,
-    );
-  if (!isTextFormat(format))
-    problems.push(`unknown --format ${JSON.stringify(format)}: use one of ${TEXT_FORMATS.join(", ")}`);
-  if (!values.input) problems.push("--input is required");
-  if (!values.output) problems.push("--output is required");
-  if (
-    problems.length > 0 ||
-    !isStreamingMode(matching) ||
-    !isOverlapPolicy(overlaps) ||
-    !isTextFormat(format)
-  ) {
-    log(`soda annotate: ${problems.join("; ")}\n\n${USAGE}`);
+  const s = settingsOf(values);
+  if (Array.isArray(s)) {
+    log(`soda annotate: ${s.join("; ")}\n\n${USAGE}`);
     return 2;
   }
-  const names =
-    typeof values.lexicon === "string" ? values.lexicon.split(",").filter((s) => s.length > 0) : [];
-  let lexicons: TagLexicon[];
+  const started = performance.now();
+  const counters = new RunCounters();
+  const directory = s.input !== "-" && existsSync(s.input) && statSync(s.input).isDirectory();
   try {
-    lexicons = await loadLexicons(names, values.tsv as string[], values["data-dir"] as string);
+    if (directory && s.output === "-") throw new UsageError("a directory --input needs a directory --output");
+    const openTagger = await openTaggers(s, values, counters);
+    if (directory) {
+      const report = await runPartitions({
+        input: s.input,
+        output: s.output,
+        openTagger,
+        concurrency: s.concurrency,
+        partitions: s.partitions,
+        format: s.outputFormat,
+        onError: s.onError,
+        counters,
+        progress: process.stderr,
+      });
+      log(
+        `soda annotate: ${report.partitions - report.skipped} partitions annotated, ${report.skipped} already done`,
+      );
+    } else await annotateStream(s, openTagger, counters);
   } catch (e) {
     if (e instanceof UsageError) {
       log(`soda annotate: ${e.message}`);
       return 2;
     }
-    throw e;
-  }
-  const input = values.input as string;
-  const output = values.output as string;
-  const annotator = new Annotator();
-  const options = { matching, overlaps, format };
-  const started = performance.now();
-  for (const l of lexicons) for (const seg of l.segments()) seg.forMode(matching);
-  const compiledMs = performance.now() - started;
-
-  const toStdout = output === "-";
-  const tmp = toStdout ? "" : `${output}.tmp-${process.pid}`;
-  const out: NodeJS.WritableStream & { destroy(): void } = toStdout ? process.stdout : createWriteStream(tmp);
-  const rl = createInterface({
-    input: input === "-" ? process.stdin : createReadStream(input, "utf8"),
-    crlfDelay: Number.POSITIVE_INFINITY,
-  });
-  let line = 0;
-  let docs = 0;
-  let chars = 0;
-  let mentions = 0;
-  try {
-    for await (const text of rl) {
-      line++;
-      if (text.trim().length === 0) continue;
-      let doc: unknown;
-      try {
-        doc = JSON.parse(text);
-      } catch (e) {
-        throw new InputLineError(
-          `${input}:${line}: not JSON (${(e as Error).message}); expected {"id": …, "text": "…"}`,
-        );
-      }
-      const d = doc as { id?: unknown; text?: unknown };
-      if (typeof d !== "object" || d === null || typeof d.text !== "string")
-        throw new InputLineError(`${input}:${line}: expected an object with a string "text" (and an "id")`);
-      const annotations = annotator.annotate(d.text, lexicons, options);
-      docs++;
-      chars += d.text.length;
-      mentions += annotations.length;
-      if (!out.write(`${JSON.stringify({ id: d.id ?? null, annotations })}\n`))
-        await new Promise((r) => out.once("drain", r));
-    }
-    if (!toStdout) {
-      await new Promise<void>((resolve, reject) => {
-        out.once("error", reject);
-        out.end(() => resolve());
-      });
-      await rename(tmp, output);
-    }
-  } catch (e) {
-    if (!toStdout) {
-      // Wait for the stream to close before removing the file: it may still be opening it.
-      out.on("error", () => {});
-      const closed = new Promise((r) => out.once("close", r));
-      out.destroy();
-      await closed;
-      await rm(tmp, { force: true });
-    }
-    if (e instanceof InputLineError) {
+    if (isSodaInputError(e)) {
       log(`soda annotate: ${e.message}; no output written`);
+      return 1;
+    }
+    if (isSodaClientError(e)) {
+      log(
+        `soda annotate: ${e.message}\n` +
+          (directory
+            ? "finished partitions are kept: run the same command again to do the rest"
+            : "no output written"),
+      );
       return 1;
     }
     throw e;
   }
   const seconds = (performance.now() - started) / 1000;
-  process.stderr.write(
-    `soda annotate: ${docs} documents, ${chars} characters, ${mentions} annotations in ${seconds.toFixed(2)} s ` +
-      `(lexicons compiled in ${(compiledMs / 1000).toFixed(2)} s)\n`,
+  log(
+    `soda annotate: ${counters.documents} documents, ${counters.annotations} annotations, ` +
+      `${counters.errors} errors, ${counters.retries} retries in ${seconds.toFixed(2)} s ` +
+      `(${Math.round(counters.documents / Math.max(seconds, 1e-9))} documents/s)`,
   );
   return 0;
 }

@@ -2,6 +2,9 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { SodaClient } from "../../clients/batch/client.js";
+import { resolveConfig } from "../../services/soda/config.js";
+import { startServer } from "../../services/soda/server.js";
 import { Annotator } from "../../src/annotate/annotator.js";
 import { loadCommand } from "../../src/cli/load-command.js";
 import { LexiconStore } from "../../src/lexicon/store.js";
@@ -87,5 +90,46 @@ describe("soda load", () => {
     expect((await run(["--lexicon", "l", "file.unknown"])).log).toMatch(
       /cannot tell the format of file.unknown/,
     );
+  });
+  it("loads into a running service with --url, committing every N records; a rerun is harmless", async () => {
+    const server = await startServer(
+      resolveConfig({
+        port: 0,
+        dataDir: mkdtempSync(join(tmpdir(), "soda-load-url-")),
+        samples: false,
+        logLevel: "silent",
+      }),
+    );
+    const args = [
+      "--lexicon",
+      "m",
+      "--url",
+      server.url,
+      "--commit-every",
+      "25",
+      sample("mesh/desc2014-head.xml"),
+    ];
+    const first = await run(args);
+    expect(first.code, first.log).toBe(0);
+    expect(first.log).toMatch(
+      /(\d+) records, \d+ names into "m" at http.* records\/s\); the lexicon has (\d+) entries/,
+    );
+    const n = Number(/(\d+) records,/.exec(first.log)![1]);
+    expect(n).toBeGreaterThan(25);
+    const again = await run(args);
+    expect(again.log).toMatch(new RegExp(`the lexicon has ${n} entries`));
+    const client = new SodaClient({ url: server.url });
+    expect((await client.dicts()).lexicons).toEqual([{ lexicon: "m", count: n, staged: 0 }]);
+    expect(
+      (await client.annot({ lexicon: "m", text: "calcimycin", matching: "lower" })).annotations[0].id,
+    ).toBe("D000001");
+    await client.close();
+    const cut = join(mkdtempSync(join(tmpdir(), "soda-load-")), "desc-truncated.xml");
+    const xml = readFileSync(sample("mesh/desc2014-head.xml"), "utf8");
+    writeFileSync(cut, xml.slice(0, Math.floor(xml.length * 0.6)));
+    const broken = await run(["--lexicon", "cut", "--url", server.url, "--commit-every", "10", cut]);
+    expect(broken.code).toBe(1);
+    expect(broken.log).toMatch(/(\d+)0 records committed before the failure were kept/);
+    await server.close();
   });
 });

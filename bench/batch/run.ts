@@ -1,0 +1,158 @@
+/**
+ * The partition runner's overhead against the service's raw throughput, in one run.
+ *
+ *   npm run build && node dist/bench/batch/run.js [--docs N] [--in-flight 64]
+ *
+ * Starts `soda serve` (sample lexicons) in a child process, so that the client side has this process to
+ * itself, then annotates the same documents three ways with the same number of requests in flight:
+ * raw undici (a Pool, one POST annot.json per document, results dropped), the runner over one partition,
+ * and the runner over four partitions (files in, JSONL files out, order kept, atomic writes). Each is run
+ * five times, alternating; the best run counts. Prints a table and runner/raw ratios.
+ */
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { type AddressInfo, createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import pLimit from "p-limit";
+import { Pool } from "undici";
+import { RunCounters, runPartitions } from "../../clients/batch/runner.js";
+import { httpTaggers } from "../../clients/batch/taggers.js";
+
+const { values } = parseArgs({
+  options: { docs: { type: "string", default: "40000" }, "in-flight": { type: "string", default: "64" } },
+});
+const DOCS = Number(values.docs);
+const IN_FLIGHT = Number(values["in-flight"]);
+const CLI = new URL("../../src/cli/soda.js", import.meta.url).pathname;
+
+const SENTENCES = [
+  "Patients from France and Germany with Crohn disease were compared with controls in the United States.",
+  "Calcimycin, a calcium ionophore, was studied in Viet Nam and Japan.",
+  "No entity is named in this sentence at all, which is common in real text.",
+  "Abdominal neoplasms were reported in Korea, the Netherlands and Brazil.",
+];
+const docs = Array.from({ length: DOCS }, (_, i) => ({
+  id: `b${i}`,
+  text: `${SENTENCES[i % 4]} ${SENTENCES[(i * 3 + 1) % 4]} (${i})`,
+}));
+const settings = { lexicon: ["countries", "mesh"], matching: "lower" as const };
+
+/** A free loopback port (the service logs at warn level only, so it does not print its own). */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((r) => server.close(r));
+  return port;
+}
+
+async function startService(dataDir: string): Promise<{ url: string; stop: () => void }> {
+  const port = await freePort();
+  const args = [CLI, "serve", "--port", String(port), "--data-dir", dataDir, "--log-level", "warn"];
+  const child = spawn(process.execPath, args, { stdio: "inherit" });
+  const url = `http://127.0.0.1:${port}`;
+  const probe = new Pool(url);
+  for (;;) {
+    try {
+      await (await probe.request({ path: "/ready", method: "GET" })).body.dump();
+      break;
+    } catch {
+      if (child.exitCode !== null) throw new Error("soda serve exited");
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  await probe.close();
+  return { url, stop: () => child.kill() };
+}
+
+/** The naive best: a Pool with IN_FLIGHT connections, IN_FLIGHT requests at once, nothing written. */
+async function raw(url: string): Promise<number> {
+  const pool = new Pool(url, { connections: IN_FLIGHT });
+  const limit = pLimit(IN_FLIGHT);
+  const started = performance.now();
+  await Promise.all(
+    docs.map((d) =>
+      limit(async () => {
+        const r = await pool.request({
+          path: "/soda/annot.json",
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ ...settings, text: d.text }),
+        });
+        const body = (await r.body.json()) as { status: string };
+        if (body.status !== "ok") throw new Error("annot failed");
+      }),
+    ),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  await pool.close();
+  return seconds;
+}
+
+async function runner(url: string, input: string, partitions: number): Promise<number> {
+  const output = mkdtempSync(join(tmpdir(), "soda-bench-out-"));
+  const concurrency = IN_FLIGHT / partitions;
+  const started = performance.now();
+  const counters = new RunCounters();
+  await runPartitions({
+    input,
+    output,
+    openTagger: httpTaggers({ url, connections: concurrency }, settings),
+    concurrency,
+    partitions,
+    counters,
+  });
+  const seconds = (performance.now() - started) / 1000;
+  if (counters.documents !== DOCS) throw new Error(`runner did ${counters.documents} documents`);
+  rmSync(output, { recursive: true });
+  return seconds;
+}
+
+function inputDir(parts: number): string {
+  const dir = mkdtempSync(join(tmpdir(), "soda-bench-in-"));
+  const size = Math.ceil(DOCS / parts);
+  for (let p = 0; p < parts; p++)
+    writeFileSync(
+      join(dir, `part-${String(p).padStart(5, "0")}.jsonl`),
+      docs
+        .slice(p * size, (p + 1) * size)
+        .map((d) => `${JSON.stringify(d)}\n`)
+        .join(""),
+    );
+  return dir;
+}
+
+const dataDir = mkdtempSync(join(tmpdir(), "soda-bench-data-"));
+const service = await startService(dataDir);
+try {
+  const one = inputDir(1);
+  const four = inputDir(4);
+  await raw(service.url); // warm-up: JIT, segment compilation for the mode, connections
+  const best = { raw: Infinity, one: Infinity, four: Infinity };
+  for (let round = 0; round < 5; round++) {
+    best.raw = Math.min(best.raw, await raw(service.url));
+    best.one = Math.min(best.one, await runner(service.url, one, 1));
+    best.four = Math.min(best.four, await runner(service.url, four, 4));
+  }
+  const rate = (s: number) => DOCS / s;
+  const rows: [string, number][] = [
+    [`raw undici Pool, ${IN_FLIGHT} in flight`, best.raw],
+    [`runner, 1 partition × ${IN_FLIGHT}`, best.one],
+    [`runner, 4 partitions × ${IN_FLIGHT / 4}`, best.four],
+  ];
+  console.log(`${DOCS} documents, ${IN_FLIGHT} requests in flight, best of 5 (service in a child process)\n`);
+  console.log(`${"way".padEnd(36)} ${"seconds".padStart(8)} ${"docs/s".padStart(9)} ${"vs raw".padStart(7)}`);
+  for (const [name, s] of rows)
+    console.log(
+      `${name.padEnd(36)} ${s.toFixed(2).padStart(8)} ${Math.round(rate(s)).toString().padStart(9)} ${(rate(s) / rate(best.raw)).toFixed(3).padStart(7)}`,
+    );
+  const overhead = 1 - rate(Math.max(best.one, best.four)) / rate(best.raw);
+  console.log(`\nrunner overhead (worst layout): ${(overhead * 100).toFixed(1)}% (goal ≤ 10%)`);
+  rmSync(one, { recursive: true });
+  rmSync(four, { recursive: true });
+} finally {
+  service.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+}
