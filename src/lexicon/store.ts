@@ -399,7 +399,7 @@ export class LexiconStore {
     // One set-based statement per step (no statement per entry): the old versions of the staged ids
     // die, the staged rows become entities numbered in id order (the order of the segment's docs).
     const replaced =
-      "FROM staged s JOIN entities e ON e.lexicon = s.lexicon AND e.id = s.id WHERE s.lexicon = ?";
+      "FROM staged s CROSS JOIN entities e ON e.lexicon = s.lexicon AND e.id = s.id WHERE s.lexicon = ?";
     let killed: { segment: number; doc: number }[] = [];
     this.db.transaction(() => {
       killed = this.db.prepare(`SELECT e.segment AS segment, e.doc AS doc ${replaced}`).all(lexicon) as {
