@@ -3,6 +3,8 @@
  * fields left out take the service's defaults; responses are what the service's JSON Schemas allow.
  */
 
+import type { TextFormat as EngineTextFormat } from "../../src/text/clean.js";
+
 /** A lexicon, several (extension), or `"*"` for all (extension). */
 export type LexiconSelector = string | string[];
 
@@ -22,8 +24,8 @@ export type MatchingMode =
 
 export type OverlapPolicy = "ALL" | "NO_SUB" | "LONGEST_DOMINANT_RIGHT";
 
-/** How the service reads `text`. */
-export type TextFormat = "text" | "ocr" | "html" | "xml" | "hocr";
+/** How the service reads `text` (the engine's own list). */
+export type TextFormat = EngineTextFormat;
 
 /** One entity mention; offsets are UTF-16 indices into the text as sent, `end` exclusive. */
 export interface Annotation {

@@ -5,10 +5,11 @@
  */
 import { type AnnotateOptions, type Annotation, Annotator } from "../../src/annotate/annotator.js";
 import type { CompiledLexicon } from "../../src/annotate/lexicon.js";
-import type { TagLexicon, TagSegment } from "../../src/annotate/segment.js";
+import type { TagLexicon } from "../../src/annotate/segment.js";
 import { decodeMode, EntityTable } from "../../src/lexicon/segment-file.js";
+import { SegmentView } from "../../src/lexicon/segment-view.js";
 import type { SegmentSnapshot } from "../../src/lexicon/store.js";
-import type { StreamingMode } from "../../src/text/modes.js";
+import { isStreamingMode, type StreamingMode } from "../../src/text/modes.js";
 
 /** One tagging task: several texts against several lexicons with one set of options. */
 export interface TagTask {
@@ -17,44 +18,24 @@ export interface TagTask {
   lexicons: { name: string; segments: SegmentSnapshot[] }[];
 }
 
-/** A segment over shared bytes; dead marks are read live from the shared array. */
-class SharedSegment implements TagSegment {
-  readonly table: EntityTable;
-  private readonly modes = new Map<string, CompiledLexicon>();
+/** A segment over shared bytes; its modes come with the tasks that need them. */
+class SharedSegment extends SegmentView {
   private readonly key: string;
-  dead: Uint8Array;
 
   constructor(snapshot: SegmentSnapshot) {
+    super(new EntityTable(snapshot.ent, snapshot.key), snapshot.dead);
     this.key = snapshot.key;
-    this.table = new EntityTable(snapshot.ent, snapshot.key);
-    this.dead = snapshot.dead;
   }
 
   /** Decodes (once) the mode bytes a task brought. */
-  provide(mode: string, bytes: Uint8Array | undefined): void {
+  provide(mode: StreamingMode, bytes: Uint8Array | undefined): void {
     if (bytes && !this.modes.has(mode)) this.modes.set(mode, decodeMode(bytes, `${this.key}.${mode}`));
-  }
-
-  get docs(): number {
-    return this.table.docs;
   }
 
   forMode(mode: StreamingMode): CompiledLexicon {
     const c = this.modes.get(mode);
     if (!c) throw new Error(`mode ${mode} was not sent to the worker`);
     return c;
-  }
-
-  entityId(doc: number): string {
-    return this.table.id(doc);
-  }
-
-  entityNames(doc: number): readonly string[] {
-    return this.table.names(doc);
-  }
-
-  isLive(doc: number): boolean {
-    return this.dead[doc] === 0;
   }
 }
 
@@ -74,7 +55,7 @@ export default function tag(task: TagTask): Annotation[][] {
       let seg = segments.get(s.key);
       if (!seg) seg = new SharedSegment(s);
       seg.dead = s.dead;
-      seg.provide(task.options.matching, s.mode);
+      if (isStreamingMode(task.options.matching)) seg.provide(task.options.matching, s.mode);
       remember(s.key, seg);
       return seg;
     });

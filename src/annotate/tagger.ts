@@ -1,5 +1,6 @@
 import { NONE } from "../fst/index.js";
 import { type AnalyzedText, TOKEN_SEPARATOR } from "../text/analyzer.js";
+import { growInt32 } from "../util/grow.js";
 import type { CompiledLexicon } from "./lexicon.js";
 
 /**
@@ -20,10 +21,10 @@ export class Matches {
 
   push(first: number, last: number, key: number, seg: number): void {
     if (this.count === this.first.length) {
-      this.first = grow(this.first);
-      this.last = grow(this.last);
-      this.key = grow(this.key);
-      this.seg = grow(this.seg);
+      this.first = growInt32(this.first);
+      this.last = growInt32(this.last);
+      this.key = growInt32(this.key);
+      this.seg = growInt32(this.seg);
     }
     this.first[this.count] = first;
     this.last[this.count] = last;
@@ -31,12 +32,6 @@ export class Matches {
     this.seg[this.count] = seg;
     this.count++;
   }
-}
-
-function grow(a: Int32Array): Int32Array {
-  const b = new Int32Array(a.length * 2);
-  b.set(a);
-  return b;
 }
 
 /**

@@ -109,22 +109,26 @@ export class Levenshtein implements Automaton<LevenshteinState> {
 }
 
 /**
- * Reference edit distance between two strings over code points (optimal string alignment when
- * `transpositions`), O(|a|·|b|). For tests and for scoring a handful of candidates, not for scanning.
+ * Edit distance between two strings over code points (optimal string alignment when `transpositions`):
+ * the reference the automaton is tested against, and the character error rate's distance. Three rows,
+ * O(|a|·|b|) time, O(|b|) memory.
  */
 export function editDistance(a: string, b: string, transpositions = false): number {
   const x = Array.from(a, (c) => c.codePointAt(0)!);
   const y = Array.from(b, (c) => c.codePointAt(0)!);
-  const d: number[][] = Array.from({ length: x.length + 1 }, (_, i) =>
-    Array.from({ length: y.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
-  );
+  let before = new Int32Array(y.length + 1);
+  let prev = new Int32Array(y.length + 1);
+  let cur = new Int32Array(y.length + 1);
+  for (let j = 0; j <= y.length; j++) prev[j] = j;
   for (let i = 1; i <= x.length; i++) {
+    cur[0] = i;
     for (let j = 1; j <= y.length; j++) {
-      let v = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (x[i - 1] === y[j - 1] ? 0 : 1));
+      let v = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (x[i - 1] === y[j - 1] ? 0 : 1));
       if (transpositions && i > 1 && j > 1 && x[i - 1] === y[j - 2] && x[i - 2] === y[j - 1])
-        v = Math.min(v, d[i - 2][j - 2] + 1);
-      d[i][j] = v;
+        v = Math.min(v, before[j - 2] + 1);
+      cur[j] = v;
     }
+    [before, prev, cur] = [prev, cur, before];
   }
-  return d[x.length][y.length];
+  return prev[y.length];
 }

@@ -2,6 +2,7 @@ import type { TagSegment } from "../annotate/segment.js";
 import { isEnglishWord } from "../chunker/pos.js";
 import { FstMap } from "../fst/index.js";
 import { isStopWord } from "../text/stop-words.js";
+import { growInt32 } from "../util/grow.js";
 import { FstLevenshtein } from "./fst-search.js";
 import { phraseWords } from "./normalize.js";
 import { glyphSkeleton, ocrDistance, skeleton } from "./ocr-distance.js";
@@ -156,14 +157,9 @@ export class FuzzyIndex {
 
   private addPosting(node: number, doc: number, name: number): void {
     if (this.posts === this.postDoc.length) {
-      const grow = (a: Int32Array) => {
-        const b = new Int32Array(a.length * 2);
-        b.set(a);
-        return b;
-      };
-      this.postDoc = grow(this.postDoc);
-      this.postName = grow(this.postName);
-      this.postNext = grow(this.postNext);
+      this.postDoc = growInt32(this.postDoc);
+      this.postName = growInt32(this.postName);
+      this.postNext = growInt32(this.postNext);
     }
     this.postDoc[this.posts] = doc;
     this.postName[this.posts] = name;

@@ -1,3 +1,4 @@
+import type { Annotation } from "../annotate/annotator.js";
 import { type OverlapPolicy, resolveOverlaps } from "../annotate/overlaps.js";
 import type { TagLexicon, TagSegment } from "../annotate/segment.js";
 import { foldToAscii } from "../text/ascii-fold.js";
@@ -167,17 +168,8 @@ export interface FuzzyOptions {
   overlaps?: OverlapPolicy;
 }
 
-/** A fuzzy annotation (the {@link Annotation} shape with `matching: "fuzzy"`). */
-export interface FuzzyAnnotation {
-  id: string;
-  lexicon: string;
-  begin: number;
-  end: number;
-  coveredText: string;
-  confidence: number;
-  synonym: string;
-  matching: "fuzzy";
-}
+/** A fuzzy annotation: the annotator's {@link Annotation} shape with `matching: "fuzzy"`. */
+export type FuzzyAnnotation = Omit<Annotation, "matching"> & { matching: "fuzzy" };
 
 /** Cost of joining two tokens that a space split ("ane mia"); a hyphen at a line end costs nothing. */
 const JOIN_COST = 0.3;

@@ -1,4 +1,5 @@
 import type { TagSegment } from "../annotate/segment.js";
+import { growInt32 } from "../util/grow.js";
 import { type KeyMode, phraseKey } from "./normalize.js";
 
 /**
@@ -36,14 +37,9 @@ export class KeyIndex {
 
   private push(doc: number, name: number, next: number): void {
     if (this.count === this.postDoc.length) {
-      const grow = (a: Int32Array) => {
-        const b = new Int32Array(a.length * 2);
-        b.set(a);
-        return b;
-      };
-      this.postDoc = grow(this.postDoc);
-      this.postName = grow(this.postName);
-      this.postNext = grow(this.postNext);
+      this.postDoc = growInt32(this.postDoc);
+      this.postName = growInt32(this.postName);
+      this.postNext = growInt32(this.postNext);
     }
     this.postDoc[this.count] = doc;
     this.postName[this.count] = name;

@@ -18,6 +18,7 @@ import {
   toShared,
   writeFileAtomic,
 } from "./segment-file.js";
+import { SegmentView } from "./segment-view.js";
 
 /** An entity as stored: an entry plus optional attributes (tree numbers, record type, language, source). */
 export interface StoredEntry extends Entry {
@@ -44,9 +45,8 @@ export interface StoreOptions {
 
 const LEXICON_NAME = /^[\w.-]{1,128}$/;
 
-/** One live segment: its entities, its compiled modes (loaded or compiled on first use), its dead docs. */
-class StoredSegment implements TagSegment {
-  private readonly modes = new Map<StreamingMode, CompiledLexicon>();
+/** One live segment of the store: its files' bytes, and its modes loaded or compiled on first use. */
+class StoredSegment extends SegmentView {
   /** The serialized mode files in shared memory, for worker threads. */
   readonly modeBytes = new Map<StreamingMode, Uint8Array>();
 
@@ -54,11 +54,12 @@ class StoredSegment implements TagSegment {
     readonly seq: number,
     /** The entities file in shared memory. */
     readonly entBytes: Uint8Array,
-    readonly table: EntityTable,
-    /** Dead marks, in shared memory: a delete is seen at once by every thread. */
-    readonly dead: Uint8Array,
+    table: EntityTable,
+    dead: Uint8Array,
     private readonly loadMode: (seg: StoredSegment, mode: StreamingMode) => Uint8Array,
-  ) {}
+  ) {
+    super(table, dead);
+  }
 
   /** Installs a mode from its serialized (shared) bytes. */
   install(mode: StreamingMode, bytes: Uint8Array): this {
@@ -74,22 +75,6 @@ class StoredSegment implements TagSegment {
       c = this.modes.get(mode)!;
     }
     return c;
-  }
-
-  get docs(): number {
-    return this.table.docs;
-  }
-
-  entityId(doc: number): string {
-    return this.table.id(doc);
-  }
-
-  entityNames(doc: number): readonly string[] {
-    return this.table.names(doc);
-  }
-
-  isLive(doc: number): boolean {
-    return this.dead[doc] === 0;
   }
 
   get liveDocs(): number {

@@ -1,3 +1,4 @@
+import { growInt32 } from "../util/grow.js";
 import { foldToAscii } from "./ascii-fold.js";
 import { APOS, BLOCK, CHAR_CLASS, classifyCodePoint, MARK, SURROGATE, WORD } from "./char-class.js";
 import { krovetzStem } from "./krovetz-stemmer.js";
@@ -45,11 +46,11 @@ export class AnalyzedText {
   reserve(moreBytes: number): void {
     if (this.count === this.begin.length) {
       const cap = this.count * 2;
-      this.begin = grow32(this.begin, cap);
-      this.end = grow32(this.end, cap);
-      this.byteStart = grow32(this.byteStart, cap);
-      this.byteEnd = grow32(this.byteEnd, cap);
-      this.hash = grow32(this.hash, cap);
+      this.begin = growInt32(this.begin, cap);
+      this.end = growInt32(this.end, cap);
+      this.byteStart = growInt32(this.byteStart, cap);
+      this.byteEnd = growInt32(this.byteEnd, cap);
+      this.hash = growInt32(this.hash, cap);
       const b = new Uint8Array(cap);
       b.set(this.blockBefore);
       this.blockBefore = b;
@@ -78,12 +79,6 @@ export class ByteSink {
     b.set(this.bytes.subarray(0, this.length));
     this.bytes = b;
   }
-}
-
-function grow32(a: Int32Array, cap: number): Int32Array {
-  const b = new Int32Array(cap);
-  b.set(a);
-  return b;
 }
 
 const encoder = new TextEncoder();

@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { editDistance as levenshtein } from "../../src/fst/levenshtein.js";
 import { boxesForSpan } from "../../src/ocr/boxes.js";
-import { cer, levenshtein } from "../../src/ocr/cer.js";
+import { cer } from "../../src/ocr/cer.js";
 import { minAreaRect, unclip } from "../../src/ocr/geometry.js";
 import { hocrToText, parseHocr } from "../../src/ocr/hocr.js";
 import type { OcrWord } from "../../src/ocr/types.js";
