@@ -1,8 +1,8 @@
 import { createReadStream } from "node:fs";
 import { readdir, readFile, stat } from "node:fs/promises";
 import { basename, join } from "node:path";
-import { createInterface } from "node:readline";
 import type { Readable } from "node:stream";
+import { StringDecoder } from "node:string_decoder";
 import { createGunzip } from "node:zlib";
 import { SodaInputError } from "./errors.js";
 
@@ -80,32 +80,81 @@ export async function listPartitions(dir: string): Promise<Partition[]> {
 
 /** Parses one JSONL line into an item; `where` (`file:line`) names it in errors. */
 export function parseLine(line: string, where: string): InputItem {
+  return parseAt(line, where, 0);
+}
+
+/** {@link parseLine} with its place as `source` and a line number, made into a string only for an error. */
+function parseAt(line: string, source: string, n: number): InputItem {
+  const where = () => (n > 0 ? `${source}:${n}` : source);
   let doc: unknown;
   try {
     doc = JSON.parse(line);
   } catch (e) {
     return {
       id: null,
-      error: new SodaInputError(`not JSON (${(e as Error).message}); expected {"id": …, "text": "…"}`, where),
+      error: new SodaInputError(
+        `not JSON (${(e as Error).message}); expected {"id": …, "text": "…"}`,
+        where(),
+      ),
     };
   }
   const d = doc as { id?: unknown; text?: unknown };
   if (typeof d !== "object" || d === null || typeof d.text !== "string")
     return {
       id: typeof d === "object" && d !== null ? (d.id ?? null) : null,
-      error: new SodaInputError('expected an object with a string "text" (and an "id")', where),
+      error: new SodaInputError('expected an object with a string "text" (and an "id")', where()),
     };
   return { id: d.id ?? null, text: d.text };
 }
 
+/** Whether a line is blank (spaces, tabs, a carriage return): such lines are skipped. */
+const isBlank = (line: string) =>
+  line.length === 0 || (line.charCodeAt(0) !== 123 && line.trim().length === 0);
+
+/**
+ * The items of a JSONL stream, in batches (the lines of each chunk read), blank lines skipped. `source`
+ * names it in errors. Lines end at `\n` (a `\r` before it is JSON whitespace); a line may span chunks.
+ */
+export async function* readJsonlBatches(stream: Readable, source: string): AsyncGenerator<InputItem[]> {
+  const decoder = new StringDecoder("utf8");
+  // A line not yet ended, in pieces (joined once it ends: a long line over many chunks stays linear).
+  let partial: string[] = [];
+  let line = 0;
+  for await (const chunk of stream) {
+    const text = typeof chunk === "string" ? chunk : decoder.write(chunk as Buffer);
+    let nl = text.indexOf("\n");
+    if (nl === -1) {
+      if (text.length > 0) partial.push(text);
+      continue;
+    }
+    const items: InputItem[] = [];
+    let start = 0;
+    if (partial.length > 0) {
+      partial.push(text.slice(0, nl));
+      const first = partial.join("");
+      partial = [];
+      line++;
+      if (!isBlank(first)) items.push(parseAt(first, source, line));
+      start = nl + 1;
+      nl = text.indexOf("\n", start);
+    }
+    for (; nl !== -1; nl = text.indexOf("\n", start)) {
+      line++;
+      const l = text.slice(start, nl);
+      start = nl + 1;
+      if (!isBlank(l)) items.push(parseAt(l, source, line));
+    }
+    if (start < text.length) partial.push(text.slice(start));
+    if (items.length > 0) yield items;
+  }
+  partial.push(decoder.end());
+  const last = partial.join("");
+  if (!isBlank(last)) yield [parseAt(last, source, line + 1)];
+}
+
 /** The items of a JSONL stream, blank lines skipped. `source` names it in errors. */
 export async function* readJsonl(stream: Readable, source: string): AsyncGenerator<InputItem> {
-  const rl = createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY });
-  let line = 0;
-  for await (const text of rl) {
-    line++;
-    if (text.trim().length > 0) yield parseLine(text, `${source}:${line}`);
-  }
+  for await (const batch of readJsonlBatches(stream, source)) yield* batch;
 }
 
 /**
@@ -116,13 +165,21 @@ export async function* readPartition(
   partition: Partition,
   onBytes?: (bytes: number) => void,
 ): AsyncGenerator<InputItem> {
+  for await (const batch of readPartitionBatches(partition, onBytes)) yield* batch;
+}
+
+/** {@link readPartition} in batches (the documents of each chunk read): what the runner reads. */
+export async function* readPartitionBatches(
+  partition: Partition,
+  onBytes?: (bytes: number) => void,
+): AsyncGenerator<InputItem[]> {
   let done = 0;
   for (const file of partition.files) {
     if (partition.kind === "txt") {
       const text = await readFile(file, "utf8");
       done += Buffer.byteLength(text);
       onBytes?.(done);
-      yield { id: basename(file), text };
+      yield [{ id: basename(file), text }];
       continue;
     }
     const raw = createReadStream(file);
@@ -130,7 +187,7 @@ export async function* readPartition(
     raw.on("data", () => onBytes?.(base + raw.bytesRead));
     const stream = file.endsWith(".gz") ? raw.pipe(createGunzip()) : raw;
     if (stream !== raw) raw.on("error", (e) => stream.destroy(e));
-    yield* readJsonl(stream, file);
+    yield* readJsonlBatches(stream, file);
     done = base + raw.bytesRead;
   }
 }

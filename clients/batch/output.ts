@@ -97,6 +97,15 @@ export function formatResult(id: unknown, annotations: readonly Annotation[], fo
   return out;
 }
 
+/**
+ * The JSONL line of one annotated document from its annotations as JSON array text (spliced, not
+ * parsed): the same line as {@link formatResult} gives for the parsed array.
+ */
+export function formatJsonResult(id: unknown, annotationsJson: string): string {
+  if (id === undefined) return `{"annotations":${annotationsJson}}\n`;
+  return `{"id":${JSON.stringify(id)},"annotations":${annotationsJson}}\n`;
+}
+
 /** The `{id, error}` line of a document that failed (kept with `--on-error emit`). */
 export function formatError(id: unknown, error: SodaClientError): string {
   return `${JSON.stringify({ id, error: { code: error.code, message: error.message } })}\n`;
@@ -112,12 +121,17 @@ export class PartitionOutput {
    */
   constructor(
     private readonly main: LineSink,
-    private readonly format: OutputFormat,
+    readonly format: OutputFormat,
     private readonly openErrors: () => Promise<LineSink>,
   ) {}
 
   writeResult(id: unknown, annotations: readonly Annotation[]): Promise<void> {
     return this.main.write(formatResult(id, annotations, this.format));
+  }
+
+  /** Writes lines already formatted for the main output (a run of results, jsonl error lines). */
+  writeText(text: string): Promise<void> {
+    return this.main.write(text);
   }
 
   async writeError(id: unknown, error: SodaClientError): Promise<void> {

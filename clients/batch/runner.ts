@@ -3,10 +3,18 @@ import { existsSync } from "node:fs";
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import pLimit from "p-limit";
-import { type InputItem, listPartitions, type Partition, readPartition } from "./documents.js";
+import { type InputItem, listPartitions, type Partition, readPartitionBatches } from "./documents.js";
 import { isDocumentError, isSodaClientError, type SodaClientError } from "./errors.js";
-import { orderedMap } from "./ordered-window.js";
-import { type OutputFormat, outputExtension, type PartitionOutput, partitionFile } from "./output.js";
+import { OrderedWindow } from "./ordered-window.js";
+import {
+  formatError,
+  formatJsonResult,
+  formatResult,
+  type OutputFormat,
+  outputExtension,
+  type PartitionOutput,
+  partitionFile,
+} from "./output.js";
 import { Progress } from "./progress.js";
 import type { OpenTagger, Tagger } from "./taggers.js";
 import type { Annotation } from "./types.js";
@@ -52,44 +60,121 @@ export interface AnnotateItemsOptions {
   onDocument?: () => void;
 }
 
-type Outcome = { id: unknown; annotations: Annotation[] } | { id: unknown; error: SodaClientError };
+/** Output text gathered before it is handed to the output: one write per this many characters. */
+const WRITE_CHUNK = 64 * 1024;
+
+/** What a call gives: annotations parsed, or as JSON text, or (with `emit`) the document's error. */
+type Result = Annotation[] | string | SodaClientError | undefined;
+
+/** Annotations in the JSON text of an array of them: each has one `"begin":` key, and a string value cannot hold that key unescaped. */
+function countAnnotations(json: string): number {
+  let n = 0;
+  for (let i = json.indexOf('"begin":'); i !== -1; i = json.indexOf('"begin":', i + 8)) n++;
+  return n;
+}
 
 /**
  * Annotates `items` in order into `output` (not committed here). Throws the failure that ends it: any
  * error with `onError: "fail"`, the non-document ones with `"emit"`.
  */
-export async function annotateItems(
+export function annotateItems(
   items: AsyncIterable<InputItem>,
   tagger: Tagger,
   output: PartitionOutput,
   options: AnnotateItemsOptions,
 ): Promise<void> {
-  const { counters, onError } = options;
+  return annotate(items, false, tagger, output, options);
+}
+
+/** {@link annotateItems} over batches of items (as {@link readPartitionBatches} reads them). */
+export function annotateBatches(
+  batches: AsyncIterable<readonly InputItem[]>,
+  tagger: Tagger,
+  output: PartitionOutput,
+  options: AnnotateItemsOptions,
+): Promise<void> {
+  return annotate(batches, true, tagger, output, options);
+}
+
+/**
+ * The loop of {@link annotateItems}: inputs are pushed into an {@link OrderedWindow}, results come back
+ * in order and are appended to one string, which goes to the output every {@link WRITE_CHUNK}
+ * characters. With a tagger that has {@link Tagger.annotateJson} and JSONL output, the service's
+ * annotations are spliced into the output lines as they came, never parsed.
+ */
+async function annotate(
+  inputs: AsyncIterable<InputItem> | AsyncIterable<readonly InputItem[]>,
+  batched: boolean,
+  tagger: Tagger,
+  output: PartitionOutput,
+  options: AnnotateItemsOptions,
+): Promise<void> {
+  const { counters, onError, onDocument } = options;
   const abort = new AbortController();
+  const { signal } = abort;
   // Each call in flight listens to it (undici, and the retry wait): a known, bounded number.
-  setMaxListeners(2 * options.concurrency + 8, abort.signal);
-  const annotate = async (item: InputItem): Promise<Outcome> => {
-    if ("error" in item) return item;
-    try {
-      return { id: item.id, annotations: await tagger.annotate(item.text, abort.signal) };
-    } catch (e) {
-      if (onError === "emit" && isDocumentError(e)) return { id: item.id, error: e as SodaClientError };
-      throw e;
-    }
+  setMaxListeners(2 * options.concurrency + 8, signal);
+  const json = output.format === "jsonl" ? tagger.annotateJson?.bind(tagger) : undefined;
+  const emit = onError === "emit";
+  const keep = (e: unknown): SodaClientError => {
+    if (isDocumentError(e)) return e as SodaClientError;
+    throw e;
   };
-  try {
-    for await (const outcome of orderedMap(items, annotate, { concurrency: options.concurrency })) {
-      counters.documents++;
-      if ("error" in outcome) {
-        if (onError === "fail") throw outcome.error;
-        counters.errors++;
-        await output.writeError(outcome.id, outcome.error);
-      } else {
-        counters.annotations += outcome.annotations.length;
-        await output.writeResult(outcome.id, outcome.annotations);
+  const call = (item: InputItem): Promise<Result> => {
+    if ("error" in item) return Promise.resolve(undefined);
+    const p = json ? json(item.text, signal) : tagger.annotate(item.text, signal);
+    return emit ? p.catch(keep) : p;
+  };
+  let text = "";
+  let writing: Promise<void> | undefined;
+  const write = (): Promise<void> => {
+    if (writing) return writing;
+    const t = text;
+    text = "";
+    writing = output.writeText(t).then(() => {
+      writing = undefined;
+    });
+    return writing;
+  };
+  const each = (result: Result, item: InputItem): undefined | Promise<void> => {
+    counters.documents++;
+    if ("error" in item || (result !== undefined && !Array.isArray(result) && typeof result !== "string")) {
+      const error = "error" in item ? item.error : (result as SodaClientError);
+      if (!emit) throw error;
+      counters.errors++;
+      if (output.format === "jsonl") text += formatError(item.id, error);
+      else {
+        const w = output.writeError(item.id, error);
+        onDocument?.();
+        return w;
       }
-      options.onDocument?.();
+    } else if (typeof result === "string") {
+      counters.annotations += countAnnotations(result);
+      text += formatJsonResult(item.id, result);
+    } else {
+      const annotations = result as Annotation[];
+      counters.annotations += annotations.length;
+      text += formatResult(item.id, annotations, output.format);
     }
+    onDocument?.();
+    return text.length >= WRITE_CHUNK ? write() : undefined;
+  };
+  const window = new OrderedWindow(call, each, { concurrency: options.concurrency });
+  try {
+    if (batched) {
+      for await (const batch of inputs as AsyncIterable<readonly InputItem[]>)
+        for (const item of batch) {
+          if (window.full) await window.room();
+          window.push(item);
+        }
+    } else
+      for await (const item of inputs as AsyncIterable<InputItem>) {
+        if (window.full) await window.room();
+        window.push(item);
+      }
+    await window.finish();
+    await writing;
+    if (text.length > 0) await write();
   } catch (e) {
     if (isSodaClientError(e)) counters.errors++;
     // Calls still in flight are of no use once the partition has failed.
@@ -160,7 +245,7 @@ export async function runPartitions(options: RunOptions): Promise<RunReport> {
       read = bytes;
     };
     try {
-      await annotateItems(readPartition(p, onBytes), tagger, output, {
+      await annotateBatches(readPartitionBatches(p, onBytes), tagger, output, {
         concurrency: options.concurrency ?? 8,
         onError: options.onError ?? "fail",
         counters,

@@ -1,7 +1,7 @@
 import type { AnnotateOptions } from "../../src/annotate/annotator.js";
 import { Annotator } from "../../src/annotate/annotator.js";
 import type { TagLexicon } from "../../src/annotate/segment.js";
-import { SodaClient, type SodaClientOptions } from "./client.js";
+import { annotBody, SodaClient, type SodaClientOptions } from "./client.js";
 import type { Annotation, AnnotRequest } from "./types.js";
 
 /**
@@ -10,6 +10,11 @@ import type { Annotation, AnnotRequest } from "./types.js";
  */
 export interface Tagger {
   annotate(text: string, signal?: AbortSignal): Promise<Annotation[]>;
+  /**
+   * The annotations as the JSON text of an array, when the tagger can give them so without parsing
+   * (the service's answer, spliced): the runner writes JSONL output from it. Optional.
+   */
+  annotateJson?(text: string, signal?: AbortSignal): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -22,12 +27,42 @@ export type AnnotSettings = Omit<AnnotRequest, "text">;
 /** Taggers that each send `annot.json` calls through a client of their own. */
 export function httpTaggers(client: SodaClientOptions, settings: AnnotSettings): OpenTagger {
   const frozen = Object.freeze({ ...settings });
+  const body = annotBody(frozen);
   return () => {
     const c = new SodaClient(client);
     return {
       annotate: async (text, signal) => (await c.annot({ ...frozen, text }, { signal })).annotations,
+      annotateJson: (text, signal) => c.annotJson(body(text), { signal }),
       close: () => c.close(),
     };
+  };
+}
+
+/**
+ * `open`'s taggers, with `first` awaited before the first call of any of them (e.g. a probe of the
+ * service's settings, made only once there is a document: an empty input needs no service). Keeps
+ * {@link Tagger.annotateJson} when the tagger has it.
+ */
+export function withFirstCall(open: OpenTagger, first: () => Promise<void>): OpenTagger {
+  let done: Promise<void> | undefined;
+  return () => {
+    const tagger = open();
+    const wrapped: Tagger = {
+      annotate: async (text, signal) => {
+        done ??= first();
+        await done;
+        return tagger.annotate(text, signal);
+      },
+      close: () => tagger.close(),
+    };
+    const json = tagger.annotateJson?.bind(tagger);
+    if (json)
+      wrapped.annotateJson = async (text, signal) => {
+        done ??= first();
+        await done;
+        return json(text, signal);
+      };
+    return wrapped;
   };
 }
 
