@@ -11,7 +11,7 @@ import {
   type OntologyFormat,
   type OntologyRecord,
 } from "../../ontologies/index.js";
-import { LexiconStore, type StoredEntry } from "../lexicon/store.js";
+import { type BulkLoad, LexiconStore, type StoredEntry } from "../lexicon/store.js";
 
 const USAGE = `usage: soda load --lexicon NAME [--format FORMAT] [--data-dir DIR | --url URL [--api-key KEY]]
                  [--commit-every N] [--context URL=FILE]… [--language TAG]… [--scope SCOPE]… FILE…
@@ -87,13 +87,19 @@ export async function loadCommand(argv: string[], log: (line: string) => void): 
   let committed = 0;
   let batch: StoredEntry[] = [];
   const progress = new Progress("soda load", "records");
+  // All or nothing (the default): one bulk load, no staging. --commit-every: staged batches.
+  let bulk: BulkLoad | undefined;
   const flush = () => {
     if (batch.length === 0) return;
-    store.add(lexicon, batch);
-    for (const e of batch) staged.push(e.id);
+    if (bulk) bulk.add(batch);
+    else {
+      store.add(lexicon, batch);
+      for (const e of batch) staged.push(e.id);
+    }
     batch = [];
   };
   try {
+    if (!commitEvery) bulk = store.beginBulk(lexicon);
     for await (const r of readAll()) {
       batch.push(r);
       records++;
@@ -107,10 +113,11 @@ export async function loadCommand(argv: string[], log: (line: string) => void): 
       progress.update({ done: records });
     }
     flush();
-    committed += store.commit(lexicon);
+    committed += bulk ? bulk.finish() : store.commit(lexicon);
   } catch (e) {
     progress.done();
-    store.unstage(lexicon, staged);
+    if (bulk) bulk.abort();
+    else store.unstage(lexicon, staged);
     store.close();
     const err = e as { code?: string; message?: string };
     log(

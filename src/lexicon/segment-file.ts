@@ -125,42 +125,73 @@ function validate(file: Uint8Array, name: string, kind: number): Uint8Array {
   return file.byteOffset % 4 === 0 ? file : file.slice();
 }
 
-/**
- * Serializes the entities of a segment. Strings are measured, then written straight into two buffers
- * (no array per string: a million-name segment would otherwise churn the garbage collector).
- */
+/** Serializes the entities of a segment. */
 export function encodeEntities(entries: readonly Entry[]): Uint8Array {
-  let names = 0;
-  for (const e of entries) names += e.names.length;
-  const idOffsets = new Uint32Array(entries.length + 1);
-  const nameStart = new Uint32Array(entries.length + 1);
-  const nameOffsets = new Uint32Array(names + 1);
-  let n = 0;
-  for (let i = 0; i < entries.length; i++) {
-    const e = entries[i];
-    idOffsets[i + 1] = idOffsets[i] + Buffer.byteLength(e.id, "utf8");
-    nameStart[i + 1] = nameStart[i] + e.names.length;
-    for (const name of e.names) {
-      nameOffsets[n + 1] = nameOffsets[n] + Buffer.byteLength(name, "utf8");
-      n++;
+  const b = new EntitiesBuilder();
+  for (const e of entries) b.add(e.id, e.names);
+  return b.finish();
+}
+
+/**
+ * Builds an entities file one entity at a time: strings are written straight into growing byte buffers
+ * beside their offsets (no object or array kept per entity: a bulk load of millions of names holds
+ * about the file's size in memory, and the garbage collector has nothing to churn).
+ */
+export class EntitiesBuilder {
+  private idOffsets: Uint32Array = new Uint32Array(1024);
+  private nameStart: Uint32Array = new Uint32Array(1024);
+  private nameOffsets: Uint32Array = new Uint32Array(1024);
+  private idBytes: Buffer = Buffer.allocUnsafe(1 << 16);
+  private nameBytes: Buffer = Buffer.allocUnsafe(1 << 16);
+  /** Entities added so far (the next one is doc `docs`). */
+  docs = 0;
+  private names = 0;
+
+  /** Appends an entity as the next doc. */
+  add(id: string, names: readonly string[]): void {
+    if (this.docs + 2 > this.idOffsets.length) {
+      this.idOffsets = growUint32(this.idOffsets);
+      this.nameStart = growUint32(this.nameStart);
     }
+    const idAt = this.idOffsets[this.docs];
+    // At most 3 UTF-8 bytes per UTF-16 code unit.
+    if (idAt + id.length * 3 > this.idBytes.length)
+      this.idBytes = growBuffer(this.idBytes, idAt + id.length * 3);
+    this.idOffsets[this.docs + 1] = idAt + this.idBytes.write(id, idAt, "utf8");
+    for (const name of names) {
+      if (this.names + 2 > this.nameOffsets.length) this.nameOffsets = growUint32(this.nameOffsets);
+      const at = this.nameOffsets[this.names];
+      if (at + name.length * 3 > this.nameBytes.length)
+        this.nameBytes = growBuffer(this.nameBytes, at + name.length * 3);
+      this.nameOffsets[++this.names] = at + this.nameBytes.write(name, at, "utf8");
+    }
+    this.nameStart[this.docs + 1] = this.names;
+    this.docs++;
   }
-  const idBytes = Buffer.allocUnsafe(idOffsets[entries.length]);
-  const nameBytes = Buffer.allocUnsafe(nameOffsets[names]);
-  n = 0;
-  for (let i = 0; i < entries.length; i++) {
-    const e = entries[i];
-    idBytes.write(e.id, idOffsets[i], "utf8");
-    for (const name of e.names) nameBytes.write(name, nameOffsets[n++], "utf8");
+
+  /** The file's bytes. */
+  finish(): Uint8Array {
+    const w = new Writer();
+    w.u32(this.docs, this.names);
+    w.array(this.idOffsets.subarray(0, this.docs + 1));
+    w.array(this.nameStart.subarray(0, this.docs + 1));
+    w.array(this.nameOffsets.subarray(0, this.names + 1));
+    w.bytes(this.idBytes.subarray(0, this.idOffsets[this.docs]));
+    w.bytes(this.nameBytes.subarray(0, this.nameOffsets[this.names]));
+    return w.finish(KIND_ENTITIES);
   }
-  const w = new Writer();
-  w.u32(entries.length, names);
-  w.array(idOffsets);
-  w.array(nameStart);
-  w.array(nameOffsets);
-  w.bytes(idBytes);
-  w.bytes(nameBytes);
-  return w.finish(KIND_ENTITIES);
+}
+
+function growUint32(a: Uint32Array): Uint32Array {
+  const b = new Uint32Array(a.length * 2);
+  b.set(a);
+  return b;
+}
+
+function growBuffer(a: Buffer, need: number): Buffer {
+  const b = Buffer.allocUnsafe(Math.max(need, a.length * 2));
+  a.copy(b);
+  return b;
 }
 
 /** The entities of a segment over the file's bytes: ids and names are decoded on demand. */

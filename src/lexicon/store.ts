@@ -10,6 +10,7 @@ import { isStreamingMode, type StreamingMode } from "../text/modes.js";
 import { buildMergedSegment, type MergeInput, type MergeOutput } from "./merge-worker.js";
 import {
   decodeMode,
+  EntitiesBuilder,
   EntityTable,
   encodeEntities,
   encodeMode,
@@ -125,6 +126,8 @@ export class LexiconStore {
   private readonly maxSegments: number;
   private readonly merging = new Map<string, Promise<void>>();
   private closed = false;
+  /** The lexicon of the bulk load holding the transaction, if any. */
+  private bulkActive: string | undefined;
 
   private constructor(
     readonly dataDir: string,
@@ -318,19 +321,9 @@ export class LexiconStore {
    * needs a non-empty string id and an array of string names.
    */
   add(lexicon: string, entries: readonly StoredEntry[], options: { commit?: boolean } = {}): void {
+    this.checkIdle();
     this.ensureLexicon(lexicon);
-    for (const e of entries) {
-      if (typeof e.id !== "string" || e.id.length === 0)
-        throw new StoreError(
-          "SODA_ERR_ENTRY",
-          `every entry needs a non-empty string id, got ${JSON.stringify(e.id)}`,
-        );
-      if (!Array.isArray(e.names) || e.names.some((n) => typeof n !== "string"))
-        throw new StoreError(
-          "SODA_ERR_ENTRY",
-          `entry ${JSON.stringify(e.id)}: names must be an array of strings`,
-        );
-    }
+    for (const e of entries) checkEntry(e);
     const stage = this.db.prepare(
       "INSERT INTO staged(lexicon, id, names, attributes) VALUES (?, ?, ?, ?) " +
         "ON CONFLICT(lexicon, id) DO UPDATE SET names = excluded.names, attributes = excluded.attributes",
@@ -343,10 +336,107 @@ export class LexiconStore {
   }
 
   /**
+   * Starts a bulk load into `lexicon`: entries given to {@link BulkLoad.add} go straight into the
+   * entities table, in one transaction left open until {@link BulkLoad.finish} writes the new segment's
+   * files and commits it with the segment's registration; every row is written once (no staging).
+   * All or nothing: {@link BulkLoad.abort}, a failure or a crash before `finish` returns leaves the
+   * lexicon as it was (nothing of the load is kept: run it again). Ids already in the lexicon, or given
+   * twice, are upserts (the last version wins; the older doc is marked dead).
+   *
+   * While it runs, other writes to this store throw `SODA_ERR_BUSY`, and reads on this store see the
+   * rows loaded so far. When `lexicon` has staged entries, the load stages too and commits at the end
+   * (the slow path, in the same order as `add`).
+   */
+  beginBulk(lexicon: string): BulkLoad {
+    this.checkIdle();
+    this.ensureLexicon(lexicon);
+    const staged = this.db.prepare("SELECT 1 FROM staged WHERE lexicon = ? LIMIT 1").get(lexicon);
+    if (staged !== undefined) return new StagedBulkLoad(this, lexicon);
+    const seq = this.reserveSegment(lexicon);
+    return new DirectBulkLoad(
+      lexicon,
+      seq,
+      this.db,
+      (active) => {
+        this.bulkActive = active;
+      },
+      (ent, killed) => this.finishBulk(lexicon, seq, ent, killed),
+    );
+  }
+
+  /**
+   * Loads `entries` into `lexicon` and commits them, all or nothing, through {@link beginBulk}.
+   * Returns the number of entities in the new segment.
+   */
+  bulkLoad(lexicon: string, entries: Iterable<StoredEntry>): number {
+    const bulk = this.beginBulk(lexicon);
+    try {
+      let batch: StoredEntry[] = [];
+      for (const e of entries) {
+        batch.push(e);
+        if (batch.length >= 10_000) {
+          bulk.add(batch);
+          batch = [];
+        }
+      }
+      bulk.add(batch);
+      return bulk.finish();
+    } catch (e) {
+      bulk.abort();
+      throw e;
+    }
+  }
+
+  /** The files and the registration of a direct bulk load (inside its transaction). */
+  private finishBulk(
+    lexicon: string,
+    seq: number,
+    ent: Uint8Array,
+    killed: { segment: number; doc: number }[],
+  ): () => void {
+    const lex = this.ensureLexicon(lexicon);
+    const modes = this.modesOf(lexicon);
+    let compiled = new Map<StreamingMode, Uint8Array>();
+    if (modes.length > 0) {
+      const table = new EntityTable(ent);
+      const entries = Array.from({ length: table.docs }, (_, d) => table.entry(d));
+      compiled = new Map(modes.map((m) => [m, encodeMode(compileLexicon(entries, m))] as const));
+    }
+    const docs = new EntityTable(ent).docs;
+    try {
+      writeFileAtomic(this.entFile(lexicon, seq), ent);
+      for (const [m, c] of compiled) writeFileAtomic(this.modeFile(lexicon, seq, m), c);
+      const kill = this.db.prepare("INSERT OR IGNORE INTO dead(lexicon, segment, doc) VALUES (?, ?, ?)");
+      for (const k of killed) kill.run(lexicon, k.segment, k.doc);
+      this.db.prepare("INSERT INTO segments(lexicon, seq, docs) VALUES (?, ?, ?)").run(lexicon, seq, docs);
+    } catch (e) {
+      rmSync(this.entFile(lexicon, seq), { force: true });
+      for (const m of modes) rmSync(this.modeFile(lexicon, seq, m), { force: true });
+      throw e;
+    }
+    // Called once the transaction has committed: serve the new segment.
+    return () => {
+      lex.current = [...lex.current, this.installAll(lexicon, seq, ent, compiled)];
+      this.markDead(lex, killed);
+      if (lex.current.length > this.maxSegments) void this.mergeInBackground(lexicon);
+    };
+  }
+
+  /** Throws `SODA_ERR_BUSY` while a bulk load holds the store's transaction. */
+  private checkIdle(): void {
+    if (this.bulkActive !== undefined)
+      throw new StoreError(
+        "SODA_ERR_BUSY",
+        `a bulk load into ${JSON.stringify(this.bulkActive)} is running in this store: wait for it to finish`,
+      );
+  }
+
+  /**
    * Discards staged (uncommitted) entries of `lexicon`: the given ids, or all of them. Returns how many.
    * A failed bulk load uses it to leave the lexicon as it was.
    */
   unstage(lexicon: string, ids?: readonly string[]): number {
+    this.checkIdle();
     if (!this.lexicons.has(lexicon)) return 0;
     if (!ids) return this.db.prepare("DELETE FROM staged WHERE lexicon = ?").run(lexicon).changes;
     const del = this.db.prepare("DELETE FROM staged WHERE lexicon = ? AND id = ?");
@@ -364,6 +454,7 @@ export class LexiconStore {
    * entries, plus a merge when the lexicon has too many segments.
    */
   commit(lexicon: string): number {
+    this.checkIdle();
     const lex = this.ensureLexicon(lexicon);
     const staged = this.db
       .prepare("SELECT id, names, attributes FROM staged WHERE lexicon = ? ORDER BY id")
@@ -461,6 +552,7 @@ export class LexiconStore {
 
   /** Deletes one entity (staged or committed) of `lexicon`, at once. Returns whether it existed. */
   delete(lexicon: string, id: string): boolean {
+    this.checkIdle();
     const lex = this.lexicons.get(lexicon);
     if (!lex) throw unknownLexicon(lexicon);
     let existed = false;
@@ -484,6 +576,7 @@ export class LexiconStore {
 
   /** Deletes a whole lexicon, at once. Returns whether it existed. */
   deleteLexicon(lexicon: string): boolean {
+    this.checkIdle();
     const lex = this.lexicons.get(lexicon);
     if (!lex) return false;
     this.db.transaction(() => {
@@ -558,6 +651,7 @@ export class LexiconStore {
    * background instead ({@link mergeInBackground}).
    */
   merge(lexicon: string): void {
+    this.checkIdle();
     const plan = this.planMerge(lexicon);
     if (plan) this.finishMerge(plan, buildMergedSegment(plan.input));
   }
@@ -571,6 +665,7 @@ export class LexiconStore {
   mergeInBackground(lexicon: string): Promise<void> {
     const running = this.merging.get(lexicon);
     if (running) return running;
+    if (this.bulkActive !== undefined) return Promise.resolve();
     const plan = this.planMerge(lexicon);
     if (!plan) return Promise.resolve();
     const done = runMergeWorker(plan.input)
@@ -621,7 +716,11 @@ export class LexiconStore {
       }
     };
     if (this.closed) return;
-    if (this.lexicons.get(lexicon) !== lex || !lex.current.some((s) => victims.has(s.seq))) {
+    if (
+      this.bulkActive !== undefined ||
+      this.lexicons.get(lexicon) !== lex ||
+      !lex.current.some((s) => victims.has(s.seq))
+    ) {
       discard([seq]);
       return;
     }
@@ -660,6 +759,168 @@ export class LexiconStore {
     };
     this.db.prepare("UPDATE lexicons SET next_segment = ? WHERE name = ?").run(seq + 1, lexicon);
     return seq;
+  }
+}
+
+/** Throws `SODA_ERR_ENTRY` unless `e` has a non-empty string id and an array of string names. */
+function checkEntry(e: StoredEntry): void {
+  if (typeof e.id !== "string" || e.id.length === 0)
+    throw new StoreError(
+      "SODA_ERR_ENTRY",
+      `every entry needs a non-empty string id, got ${JSON.stringify(e.id)}`,
+    );
+  if (!Array.isArray(e.names) || e.names.some((n) => typeof n !== "string"))
+    throw new StoreError(
+      "SODA_ERR_ENTRY",
+      `entry ${JSON.stringify(e.id)}: names must be an array of strings`,
+    );
+}
+
+/** A bulk load in progress (see {@link LexiconStore.beginBulk}). */
+export interface BulkLoad {
+  /** Loads entries (validated like `add`). */
+  add(entries: readonly StoredEntry[]): void;
+  /** Writes the segment and commits the load; returns the number of entities it added or replaced. */
+  finish(): number;
+  /** Drops everything loaded so far (safe after a failed `add` or `finish`, and after `finish`). */
+  abort(): void;
+}
+
+/** Rows per INSERT statement of a bulk load (6 parameters each, far below SQLite's limit). */
+const BULK_ROWS = 100;
+/** The page cache during a bulk load, in KiB (negative: SQLite's unit for a size, not pages). */
+const BULK_CACHE_KIB = -1_048_576;
+
+/**
+ * The fast path: one transaction from the start to `finish`, rows inserted `BULK_ROWS` per statement,
+ * the entities file built as they come ({@link EntitiesBuilder}).
+ */
+class DirectBulkLoad implements BulkLoad {
+  private readonly ent = new EntitiesBuilder();
+  private readonly killed: { segment: number; doc: number }[] = [];
+  private readonly many: Database.Statement;
+  private readonly args: unknown[] = new Array(BULK_ROWS * 6);
+  private pending: StoredEntry[] = [];
+  private readonly cacheSize: number;
+  private open = true;
+
+  constructor(
+    private readonly lexicon: string,
+    private readonly seq: number,
+    private readonly db: Database.Database,
+    private readonly setActive: (lexicon: string | undefined) => void,
+    private readonly register: (ent: Uint8Array, killed: { segment: number; doc: number }[]) => () => void,
+  ) {
+    this.many = db.prepare(insertRows(BULK_ROWS));
+    this.cacheSize = db.pragma("cache_size", { simple: true }) as number;
+    // A page cache that holds the whole load: pages the primary key's B-tree takes in random id order
+    // would otherwise be spilled to the WAL, then written again.
+    db.pragma(`cache_size = ${BULK_CACHE_KIB}`);
+    db.exec("BEGIN IMMEDIATE");
+    setActive(lexicon);
+  }
+
+  add(entries: readonly StoredEntry[]): void {
+    if (!this.open) throw new Error("this bulk load is finished or aborted");
+    for (const e of entries) checkEntry(e);
+    for (const e of entries) {
+      this.pending.push(e);
+      if (this.pending.length === BULK_ROWS) this.flush();
+    }
+  }
+
+  /** Inserts the pending rows in one statement; on a duplicate id, one row at a time as upserts. */
+  private flush(): void {
+    const rows = this.pending;
+    if (rows.length === 0) return;
+    this.pending = [];
+    const first = this.ent.docs;
+    for (const e of rows) this.ent.add(e.id, e.names);
+    const args = rows.length === BULK_ROWS ? this.args : new Array(rows.length * 6);
+    for (let i = 0; i < rows.length; i++) {
+      const e = rows[i];
+      const a = i * 6;
+      args[a] = this.lexicon;
+      args[a + 1] = e.id;
+      args[a + 2] = JSON.stringify(e.names);
+      args[a + 3] = e.attributes ? JSON.stringify(e.attributes) : null;
+      args[a + 4] = this.seq;
+      args[a + 5] = first + i;
+    }
+    try {
+      (rows.length === BULK_ROWS ? this.many : this.db.prepare(insertRows(rows.length))).run(args);
+    } catch (e) {
+      if ((e as { code?: string }).code !== "SQLITE_CONSTRAINT_PRIMARYKEY") throw e;
+      // The failed statement changed nothing: redo its rows one at a time.
+      const old = this.db.prepare("SELECT segment, doc FROM entities WHERE lexicon = ? AND id = ?");
+      const update = this.db.prepare(
+        "UPDATE entities SET names = ?, attributes = ?, segment = ?, doc = ? WHERE lexicon = ? AND id = ?",
+      );
+      const insert = this.db.prepare(insertRows(1));
+      for (let i = 0; i < rows.length; i++) {
+        const a = args.slice(i * 6, i * 6 + 6);
+        const was = old.get(this.lexicon, a[1]) as { segment: number; doc: number } | undefined;
+        if (was) {
+          this.killed.push(was);
+          update.run(a[2], a[3], a[4], a[5], this.lexicon, a[1]);
+        } else insert.run(a);
+      }
+    }
+  }
+
+  finish(): number {
+    if (!this.open) throw new Error("this bulk load is finished or aborted");
+    this.flush();
+    if (this.ent.docs === 0) {
+      this.abort();
+      return 0;
+    }
+    const serve = this.register(this.ent.finish(), this.killed);
+    this.db.exec("COMMIT");
+    this.close();
+    serve();
+    return this.ent.docs;
+  }
+
+  abort(): void {
+    if (!this.open) return;
+    if (this.db.inTransaction) this.db.exec("ROLLBACK");
+    this.close();
+  }
+
+  private close(): void {
+    this.open = false;
+    this.db.pragma(`cache_size = ${this.cacheSize}`);
+    this.setActive(undefined);
+  }
+}
+
+function insertRows(n: number): string {
+  return `INSERT INTO entities(lexicon, id, names, attributes, segment, doc) VALUES ${Array(n).fill("(?, ?, ?, ?, ?, ?)").join(", ")}`;
+}
+
+/** The slow path, when the lexicon has staged entries: stage, then commit at the end. */
+class StagedBulkLoad implements BulkLoad {
+  private readonly ids: string[] = [];
+  private done = false;
+  constructor(
+    private readonly store: LexiconStore,
+    private readonly lexicon: string,
+  ) {}
+
+  add(entries: readonly StoredEntry[]): void {
+    this.store.add(this.lexicon, entries);
+    for (const e of entries) this.ids.push(e.id);
+  }
+
+  finish(): number {
+    this.done = true;
+    return this.store.commit(this.lexicon);
+  }
+
+  abort(): void {
+    if (!this.done) this.store.unstage(this.lexicon, this.ids);
+    this.done = true;
   }
 }
 

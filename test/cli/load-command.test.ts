@@ -68,6 +68,27 @@ describe("soda load", () => {
     expect(count(dir, "mesh")).toBe(before);
   });
 
+  it("bulk loads a TSV without staging; loading it again (changed) is an upsert", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "soda-load-"));
+    const tsv = join(dir, "names.tsv");
+    const lines = (tag: string) =>
+      Array.from({ length: 250 }, (_, i) => `e${i}\t${tag} ${i}|alias ${i}`).join("\n");
+    writeFileSync(tsv, `${lines("first")}\ne7\tseventh again\n`);
+    const r = await run(["--lexicon", "t", "--data-dir", dir, tsv]);
+    expect(r.code, r.log).toBe(0);
+    expect(r.log).toMatch(/251 records, 501 names into "t".*the lexicon has 250 entries/);
+    writeFileSync(tsv, lines("second"));
+    expect((await run(["--lexicon", "t", "--data-dir", dir, tsv])).code).toBe(0);
+    expect(count(dir, "t")).toBe(250);
+    const store = LexiconStore.open(dir);
+    const tag = (text: string) =>
+      new Annotator()
+        .annotate(text, [store.lexicon("t")!], { matching: "lower" })
+        .map((a) => `${a.id}:${a.coveredText}`);
+    expect(tag("first 3, second 3, seventh again, alias 7")).toEqual(["e3:second 3", "e7:alias 7"]);
+    store.close();
+  });
+
   it("with --commit-every keeps what was committed before a failure", async () => {
     const dir = mkdtempSync(join(tmpdir(), "soda-load-"));
     const xml = readFileSync(sample("mesh/desc2014-head.xml"), "utf8");
