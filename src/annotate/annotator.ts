@@ -1,7 +1,8 @@
 import { annotateChunks, type ChunkMode, isChunkMode } from "../fuzzy/index.js";
 import { AnalyzedText, Analyzer } from "../text/analyzer.js";
-import { cleanText, type TextFormat } from "../text/clean.js";
+import { type CleanedText, cleanText, type TextFormat } from "../text/clean.js";
 import type { StreamingMode } from "../text/modes.js";
+import type { CompiledLexicon } from "./lexicon.js";
 import { type OverlapPolicy, resolveOverlaps } from "./overlaps.js";
 import type { TagLexicon, TagSegment } from "./segment.js";
 import { similarity } from "./similarity.js";
@@ -69,6 +70,80 @@ export class Annotator {
     return hit;
   }
 
+  /** Per compiled segment, the decoded postings of recently matched keys (bounded). */
+  private readonly keys = new WeakMap<CompiledLexicon, Map<number, KeyInfo>>();
+
+  /** The postings of `key` with ids, synonyms and lower-cased names decoded once. */
+  private keyInfo(seg: TagSegment, compiled: CompiledLexicon, key: number): KeyInfo {
+    let cache = this.keys.get(compiled);
+    if (!cache) {
+      cache = new Map();
+      this.keys.set(compiled, cache);
+    }
+    let info = cache.get(key);
+    if (!info) {
+      if (cache.size >= 65_536) cache.clear();
+      const from = compiled.postStart[key];
+      const to = compiled.postStart[key + 1];
+      info = { docs: [], ids: [], synonyms: [], lowers: [], covered: null, confidence: [] };
+      for (let p = from; p < to; p++) {
+        const doc = compiled.postEntity[p];
+        const { names, lower } = this.namesOf(seg, doc);
+        info.docs.push(doc);
+        info.ids.push(seg.entityId(doc));
+        info.synonyms.push(names[compiled.postName[p]]);
+        info.lowers.push(lower);
+        info.confidence.push(0);
+      }
+      cache.set(key, info);
+    }
+    return info;
+  }
+
+  /** Appends the annotations of candidate (key, tokens first..last): one per live entity of the key. */
+  private emit(
+    result: Annotation[],
+    text: string,
+    cleaned: CleanedText,
+    t: AnalyzedText,
+    lexicon: string,
+    seg: TagSegment,
+    mode: StreamingMode,
+    key: number,
+    first: number,
+    last: number,
+  ): void {
+    const b = t.begin[first];
+    const e = t.end[last];
+    const begin = cleaned.from ? cleaned.from[b] : b;
+    const end = cleaned.to ? cleaned.to[e - 1] : e;
+    const covered = text.slice(begin, end);
+    const info = this.keyInfo(seg, seg.forMode(mode), key);
+    if (mode !== "exact") {
+      // Whitespace runs and line breaks inside a mention are not edits: compare with single spaces.
+      let lower = cleaned.text.slice(b, e);
+      if (first !== last) lower = lower.replace(/\s+/g, " ");
+      lower = lower.toLowerCase();
+      if (lower !== info.covered) {
+        info.covered = lower;
+        for (let d = 0; d < info.docs.length; d++) info.confidence[d] = bestSimilarity(lower, info.lowers[d]);
+      }
+    }
+    for (let d = 0; d < info.docs.length; d++) {
+      if (!seg.isLive(info.docs[d])) continue;
+      result.push({
+        id: info.ids[d],
+        lexicon,
+        begin,
+        end,
+        coveredText: covered,
+        confidence: mode === "exact" ? 1 : info.confidence[d],
+        synonym: info.synonyms[d],
+        matching: mode,
+      });
+    }
+  }
+
   /**
    * Annotates `text` against `lexicons` (each resolved as if annotated on its own, results
    * concatenated in the order given). Cost: O(text) for cleaning and analysis, plus the FST walks.
@@ -97,7 +172,6 @@ export class Annotator {
     const t = analyzer.analyze(cleaned.text, this.analyzed);
     const result: Annotation[] = [];
     const m = this.matches;
-    const spans = this.spans;
     for (const lex of lexicons) {
       const segments = lex.segments();
       m.reset();
@@ -124,11 +198,19 @@ export class Annotator {
         m.count = w;
       }
       if (m.count === 0) continue;
+      if (segments.length === 1) {
+        // One segment: candidates are distinct spans already in position order (findMatches emits
+        // them so), and each kept span is one candidate.
+        for (const k of resolveOverlaps(m, policy, t.begin, t.end))
+          this.emit(result, text, cleaned, t, lex.name, segments[0], mode, m.key[k], m.first[k], m.last[k]);
+        continue;
+      }
       // Segments can match the same tokens: resolve overlaps on distinct spans, then keep every
       // candidate of a kept span.
-      const order = Array.from({ length: m.count }, (_, k) => k).sort(
+      const order = Int32Array.from({ length: m.count }, (_, k) => k).sort(
         (a, b) => m.first[a] - m.first[b] || m.last[a] - m.last[b] || m.seg[a] - m.seg[b],
       );
+      const spans = this.spans;
       spans.count = 0;
       const spanOf = new Int32Array(m.count);
       for (const k of order) {
@@ -140,38 +222,37 @@ export class Annotator {
       const kept = new Uint8Array(spans.count);
       for (const sp of resolveOverlaps(spans, policy, t.begin, t.end)) kept[sp] = 1;
       for (const k of order) {
-        if (!kept[spanOf[k]]) continue;
-        const b = t.begin[m.first[k]];
-        const e = t.end[m.last[k]];
-        const begin = cleaned.from ? cleaned.from[b] : b;
-        const end = cleaned.to ? cleaned.to[e - 1] : e;
-        const covered = text.slice(begin, end);
-        // Whitespace runs and line breaks inside a mention are not edits: compare with single spaces.
-        const lowerCovered =
-          mode === "exact" ? "" : cleaned.text.slice(b, e).replace(/\s+/g, " ").toLowerCase();
-        const seg = segments[m.seg[k]];
-        const compiled = seg.forMode(mode);
-        const key = m.key[k];
-        for (let p = compiled.postStart[key]; p < compiled.postStart[key + 1]; p++) {
-          const doc = compiled.postEntity[p];
-          if (!seg.isLive(doc)) continue;
-          const { names, lower } = this.namesOf(seg, doc);
-          const confidence = mode === "exact" ? 1 : bestSimilarity(lowerCovered, lower);
-          result.push({
-            id: seg.entityId(doc),
-            lexicon: lex.name,
-            begin,
-            end,
-            coveredText: covered,
-            confidence,
-            synonym: names[compiled.postName[p]],
-            matching: mode,
-          });
-        }
+        if (kept[spanOf[k]])
+          this.emit(
+            result,
+            text,
+            cleaned,
+            t,
+            lex.name,
+            segments[m.seg[k]],
+            mode,
+            m.key[k],
+            m.first[k],
+            m.last[k],
+          );
       }
     }
     return result;
   }
+}
+
+/**
+ * The postings of one key, decoded: entity (doc) numbers, ids, matched synonyms and each entity's
+ * lower-cased names; `confidence[d]` is entity d's confidence for the covered text `covered` (the last
+ * one seen: a key's mentions repeat, so it is usually computed once).
+ */
+interface KeyInfo {
+  docs: number[];
+  ids: string[];
+  synonyms: string[];
+  lowers: string[][];
+  covered: string | null;
+  confidence: number[];
 }
 
 /**

@@ -24,12 +24,18 @@ export interface SpanList {
 }
 
 let occupied = new Uint8Array(1024);
+let sortKeys = new Float64Array(256);
+let ranks = new Int32Array(256);
 
 /**
  * Indices of the spans to keep under `policy`, ordered by (first token, last token). Two spans overlap
  * in characters exactly when they share a token, so overlap is checked on a token occupancy map.
  * `charBegin`/`charEnd` give each token's character offsets (for "longest by characters").
- * Cost: O(m log m) for m candidates plus the tokens they cover; no quadratic step.
+ *
+ * Spans usually arrive in position order (the tagger emits them so); that is checked in O(m) and
+ * otherwise established by one sort. Longest-first order is a native sort of packed numbers
+ * (length × 2^26 + position rank), not a comparator sort. Cost: O(m log m) for m candidates plus the
+ * tokens they cover; no quadratic step, no allocation beyond the result.
  */
 export function resolveOverlaps(
   spans: SpanList,
@@ -38,39 +44,83 @@ export function resolveOverlaps(
   charEnd: Int32Array,
 ): number[] {
   const { first, last } = spans;
-  const idx = Array.from({ length: spans.count }, (_, i) => i);
-  const byPosition = (a: number, b: number) => first[a] - first[b] || last[a] - last[b];
-  if (policy === "ALL") return idx.sort(byPosition);
+  const m = spans.count;
+  // order[r] = index of the span of rank r in position order (null: the identity).
+  let order: Int32Array | null = null;
+  for (let k = 1; k < m; k++) {
+    if (first[k] < first[k - 1] || (first[k] === first[k - 1] && last[k] <= last[k - 1])) {
+      order = Int32Array.from({ length: m }, (_, i) => i).sort(
+        (a, b) => first[a] - first[b] || last[a] - last[b],
+      );
+      break;
+    }
+  }
+  const kept: number[] = [];
+  if (policy === "ALL") {
+    for (let r = 0; r < m; r++) kept.push(order === null ? r : order[r]);
+    return kept;
+  }
   if (policy === "NO_SUB") {
-    idx.sort((a, b) => first[a] - first[b] || last[b] - last[a]);
-    const kept: number[] = [];
+    // Of the spans sharing a first token, only the longest (the last in position order) can survive;
+    // it survives when it reaches past every span kept before it.
     let maxLast = -1;
-    for (const i of idx) {
-      if (last[i] > maxLast) {
-        kept.push(i);
-        maxLast = last[i];
+    for (let r = 0; r < m; r++) {
+      const k = order === null ? r : order[r];
+      if (r + 1 < m && first[order === null ? r + 1 : order[r + 1]] === first[k]) continue;
+      if (last[k] > maxLast) {
+        kept.push(k);
+        maxLast = last[k];
       }
     }
     return kept;
   }
-  const len = (k: number) => charEnd[last[k]] - charBegin[first[k]];
-  idx.sort((a, b) => len(b) - len(a) || first[b] - first[a] || last[b] - last[a]);
+  if (sortKeys.length < m) {
+    sortKeys = new Float64Array(m * 2);
+    ranks = new Int32Array(m * 2);
+  }
   let maxToken = 0;
-  for (let k = 0; k < spans.count; k++) if (last[k] > maxToken) maxToken = last[k];
+  let packed = m < 1 << 26;
+  for (let r = 0; r < m; r++) {
+    const k = order === null ? r : order[r];
+    const len = charEnd[last[k]] - charBegin[first[k]];
+    if (len >= 1 << 26) packed = false;
+    sortKeys[r] = len * 67_108_864 + r;
+    if (last[k] > maxToken) maxToken = last[k];
+  }
+  const byLength = sortKeys.subarray(0, m);
+  if (packed) byLength.sort();
+  else {
+    // A text beyond 2^26 characters or spans: compare (length, rank) without packing.
+    const rankOf = Float64Array.from({ length: m }, (_, r) => r);
+    const lenOf = (r: number) => {
+      const k = order === null ? r : order[r];
+      return charEnd[last[k]] - charBegin[first[k]];
+    };
+    rankOf.sort((a, b) => lenOf(a) - lenOf(b) || a - b);
+    byLength.set(rankOf);
+  }
   if (occupied.length <= maxToken) occupied = new Uint8Array(maxToken * 2 + 1);
-  const kept: number[] = [];
-  for (const i of idx) {
+  // Longest first; among equal lengths the higher rank (further right) first.
+  let keptCount = 0;
+  for (let q = m - 1; q >= 0; q--) {
+    const r = packed ? byLength[q] % 67_108_864 : byLength[q];
+    const k = order === null ? r : order[r];
     let free = true;
-    for (let t = first[i]; t <= last[i]; t++) {
+    for (let t = first[k]; t <= last[k]; t++) {
       if (occupied[t]) {
         free = false;
         break;
       }
     }
     if (!free) continue;
-    for (let t = first[i]; t <= last[i]; t++) occupied[t] = 1;
-    kept.push(i);
+    for (let t = first[k]; t <= last[k]; t++) occupied[t] = 1;
+    ranks[keptCount++] = r;
   }
-  for (const i of kept) occupied.fill(0, first[i], last[i] + 1);
-  return kept.sort(byPosition);
+  const keptRanks = ranks.subarray(0, keptCount).sort();
+  for (let q = 0; q < keptCount; q++) {
+    const k = order === null ? keptRanks[q] : order[keptRanks[q]];
+    occupied.fill(0, first[k], last[k] + 1);
+    kept.push(k);
+  }
+  return kept;
 }
