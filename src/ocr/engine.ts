@@ -15,7 +15,7 @@ import {
   scaleQuad,
   unclip,
 } from "./geometry.js";
-import { decodeImage, type RgbImage } from "./image.js";
+import { decodeImage, inkBounds, type RgbImage } from "./image.js";
 import type { OcrLine, OcrPage, OcrWord } from "./types.js";
 
 /** Settings of {@link createOcr}; every one has a default. */
@@ -57,6 +57,8 @@ export interface Ocr {
 }
 
 const REC_HEIGHT = 48;
+/** Blank border (detection pixels) kept around the page's ink: DB needs a little background around text. */
+const DET_MARGIN = 16;
 const CLS_WIDTH = 192;
 
 /** A line found by detection, then read by recognition. */
@@ -104,9 +106,14 @@ export async function createOcr(options: OcrOptions = {}): Promise<Ocr> {
 
   async function detect(img: RgbImage): Promise<Quad[]> {
     const scale = Math.min(1, cfg.detMaxSide / Math.max(img.width, img.height));
-    const dw = Math.max(32, Math.round((img.width * scale) / 32) * 32);
-    const dh = Math.max(32, Math.round((img.height * scale) / 32) * 32);
+    // Detection costs time in proportion to its input's area: it sees only the inked part of the
+    // page (and a margin), at the scale chosen for the whole page.
+    const region = inkBounds(img, Math.ceil(DET_MARGIN / scale));
+    if (!region) return [];
+    const dw = Math.max(32, Math.round((region.width * scale) / 32) * 32);
+    const dh = Math.max(32, Math.round((region.height * scale) / 32) * 32);
     const resized = await sharp(img.data, { raw: { width: img.width, height: img.height, channels: 3 } })
+      .extract(region)
       .resize(dw, dh, { fit: "fill" })
       .raw()
       .toBuffer();
@@ -122,8 +129,8 @@ export async function createOcr(options: OcrOptions = {}): Promise<Ocr> {
     const prob = out[det.outputNames[0]].data as Float32Array;
     const bitmap = new Uint8Array(n);
     for (let i = 0; i < n; i++) bitmap[i] = prob[i] > cfg.bin ? 1 : 0;
-    const sx = img.width / dw;
-    const sy = img.height / dh;
+    const sx = region.width / dw;
+    const sy = region.height / dh;
     const quads: Quad[] = [];
     for (const c of components(bitmap, prob, dw, dh)) {
       if (c.pixels < 4 || c.score / c.pixels < cfg.boxThreshold) continue;
@@ -131,7 +138,8 @@ export async function createOcr(options: OcrOptions = {}): Promise<Ocr> {
       if (Math.min(kernel.w, kernel.h) < 2) continue;
       const grown = unclip(kernel, cfg.unclipRatio);
       if (Math.min(grown.w, grown.h) < 5) continue;
-      const q = scaleQuad(grown, sx, sy);
+      const scaled = scaleQuad(grown, sx, sy);
+      const q = { ...scaled, origin: { x: scaled.origin.x + region.left, y: scaled.origin.y + region.top } };
       quads.push(q.h >= 1.5 * q.w ? rotate90(q) : q);
     }
     return quads;
@@ -297,12 +305,14 @@ export async function createOcr(options: OcrOptions = {}): Promise<Ocr> {
 
 const NO_SPACE_BEFORE = /[.,;:!?)\]}%]/;
 const NO_SPACE_AFTER = /[([{]/;
+const DIGIT = /\d/;
 
 /**
  * The recognition model (trained mostly on Chinese) sometimes runs English words together. Where two
  * consecutive characters without a space between them are separated by a run of blank columns at
  * least 0.16 line heights and 3/4 of the median gap at the spaces the model did emit (or, without
- * any, 0.6 median character pitches) wide, a space is inserted (never before closing punctuation), a space is inserted. Columns are read
+ * any, 0.6 median character pitches) wide, a space is inserted (never before closing punctuation, nor
+ * inside a number). Columns are read
  * from the rec input (channel 0, in ±1): blank when no pixel of the middle rows is darker than halfway
  * between the crop's lightest and darkest.
  */
@@ -365,6 +375,12 @@ function insertMissingSpaces(
   for (let i = chars.length - 2; i >= 0; i--) {
     if (chars[i] === " " || chars[i + 1] === " ") continue;
     if (NO_SPACE_BEFORE.test(chars[i + 1]) || NO_SPACE_AFTER.test(chars[i])) continue;
+    // Inside a number ("117", "1.1"): a narrow serif "1" leaves wide blank columns beside it.
+    if (
+      DIGIT.test(chars[i + 1]) &&
+      (DIGIT.test(chars[i]) || (/[.,]/.test(chars[i]) && DIGIT.test(chars[i - 1] ?? "")))
+    )
+      continue;
     const { best, end: bestEnd } = blankRun(i, i + 1);
     if (best >= minRun) {
       chars.splice(i + 1, 0, " ");

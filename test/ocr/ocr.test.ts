@@ -99,6 +99,25 @@ describe("OCR (PaddleOCR v4 on ONNX Runtime)", () => {
     expect(await darkFraction(png, received)).toBeLessThan(0.5);
   });
 
+  it("finds text on a page with wide blank margins, boxed where it is on the page", async () => {
+    // Detection sees only the inked region: boxes must come back in page coordinates.
+    const [left, top] = [700, 900];
+    const page = await sharp({ create: { width: 2000, height: 1500, channels: 3, background: "#ffffff" } })
+      .composite([{ input: fixture("lines.png"), left, top }])
+      .png()
+      .toBuffer();
+    const moved = await ocr.recognize(page);
+    expect(moved.text).toBe(lines.text);
+    for (const [i, w] of moved.words.entries()) {
+      expect(Math.abs(w.box.x - left - lines.words[i].box.x), w.text).toBeLessThanOrEqual(3);
+      expect(Math.abs(w.box.y - top - lines.words[i].box.y), w.text).toBeLessThanOrEqual(3);
+    }
+    const blank = await sharp({ create: { width: 400, height: 300, channels: 3, background: "#ffffff" } })
+      .png()
+      .toBuffer();
+    expect((await ocr.recognize(blank)).words).toEqual([]);
+  });
+
   it("rejects bytes that are not an image", async () => {
     await expect(ocr.recognize(Buffer.from("not an image"))).rejects.toBeInstanceOf(ImageDecodeError);
   });

@@ -5,6 +5,7 @@ import { boxesForSpan } from "../../src/ocr/boxes.js";
 import { cer } from "../../src/ocr/cer.js";
 import { minAreaRect, unclip } from "../../src/ocr/geometry.js";
 import { hocrToText, parseHocr } from "../../src/ocr/hocr.js";
+import { inkBounds, type RgbImage } from "../../src/ocr/image.js";
 import type { OcrWord } from "../../src/ocr/types.js";
 
 const fixture = (f: string) => new URL(`../fixtures/ocr/${f}`, import.meta.url);
@@ -14,6 +15,41 @@ describe("cer", () => {
     expect(levenshtein("kitten", "sitting")).toBe(3);
     expect(cer("a  b\nc", "a b c")).toBe(0);
     expect(cer("abcd", "abed")).toBe(0.25);
+  });
+});
+
+/** A `width × height` page of grey `bg`, with an `ink` rectangle of the opposite grey. */
+function page(
+  width: number,
+  height: number,
+  bg: number,
+  ink?: { x: number; y: number; w: number; h: number },
+) {
+  const data = Buffer.alloc(width * height * 3, bg);
+  if (ink)
+    for (let y = ink.y; y < ink.y + ink.h; y++)
+      data.fill(255 - bg, (y * width + ink.x) * 3, (y * width + ink.x + ink.w) * 3);
+  return { data, width, height } satisfies RgbImage;
+}
+
+describe("inkBounds", () => {
+  it("is the inked rectangle grown by the margin and clipped to the page, on light or dark paper", () => {
+    expect(inkBounds(page(100, 80, 250, { x: 30, y: 20, w: 10, h: 5 }), 4)).toEqual({
+      left: 26,
+      top: 16,
+      width: 18,
+      height: 13,
+    });
+    expect(inkBounds(page(100, 80, 10, { x: 2, y: 70, w: 98, h: 10 }), 4)).toEqual({
+      left: 0,
+      top: 66,
+      width: 100,
+      height: 14,
+    });
+  });
+
+  it("is undefined on a blank page", () => {
+    expect(inkBounds(page(50, 40, 255), 8)).toBeUndefined();
   });
 });
 
