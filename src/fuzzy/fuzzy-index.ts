@@ -1,11 +1,11 @@
 import type { TagSegment } from "../annotate/segment.js";
 import { isEnglishWord } from "../chunker/pos.js";
-import { FstMap } from "../fst/index.js";
 import { isStopWord } from "../text/stop-words.js";
 import { growInt32 } from "../util/grow.js";
-import { FstLevenshtein } from "./fst-search.js";
+import { DeletionIndex } from "./deletion-index.js";
 import { phraseWords } from "./normalize.js";
 import { glyphSkeleton, ocrDistance, skeleton } from "./ocr-distance.js";
+import { TOKENS } from "./token-table.js";
 
 /** One way to read a text token (or two joined tokens) as dictionary words: one or two word ids, a cost. */
 export interface Alt {
@@ -16,6 +16,20 @@ export interface Alt {
   cost: number;
 }
 
+/** A text token as an index sees it: flags ({@link TOKEN_STOP}, {@link TOKEN_SUSPECT}) and readings. */
+export interface TokenInfo {
+  flags: number;
+  /** Readings as dictionary words, best first, or null. */
+  alts: Alt[] | null;
+}
+/** Flag of a stop word. */
+export const TOKEN_STOP = 1;
+/** Flag of a token that is not a real English word (OCR may have garbled it or split it). */
+export const TOKEN_SUSPECT = 2;
+const STOP_INFO: TokenInfo = Object.freeze({ flags: TOKEN_STOP, alts: null });
+const REAL_INFO: TokenInfo = Object.freeze({ flags: 0, alts: null });
+const SUSPECT_INFO: TokenInfo = Object.freeze({ flags: TOKEN_SUSPECT, alts: null });
+
 /** Largest OCR-weighted distance a token of `len` characters may have from a word: none on short tokens. */
 export function maxTokenEdits(len: number): number {
   if (len < 4) return 0;
@@ -24,7 +38,7 @@ export function maxTokenEdits(len: number): number {
   return 2.5;
 }
 
-/** The Levenshtein radius searched on skeletons for a skeleton of `len` characters. */
+/** The edit radius searched on glyph skeletons for a skeleton of `len` characters. */
 function searchRadius(len: number): number {
   if (len < 4) return 0;
   if (len < 7) return 1;
@@ -35,6 +49,8 @@ function searchRadius(len: number): number {
 export interface FuzzyStats {
   /** Fuzzy candidate generations (per distinct token, per segment). */
   generations: number;
+  /** Hash probes of the deletion index. */
+  probes: number;
   /** Candidate words scored by {@link ocrDistance}. */
   scored: number;
 }
@@ -43,9 +59,10 @@ const MAX_ALTS = 8;
 
 /**
  * A segment's names for fuzzy matching: a vocabulary of the words of its names, a word-level trie of
- * the names (in an open-addressing hash table over typed arrays), the names at each trie node, and an
- * FST of the words' OCR skeletons for Levenshtein-automaton candidate search. Token readings are
- * memoized per distinct token (bounded), so a document costs one generation per new token.
+ * the names (in an open-addressing hash table over typed arrays), the names at each trie node, and a
+ * deletion index of the words' glyph skeletons for candidate search (SymSpell-style: its cost per token
+ * does not grow with the lexicon). Token readings are memoized per distinct token (bounded), so a
+ * document costs one generation per new token.
  */
 export class FuzzyIndex {
   readonly vocab = new Map<string, number>();
@@ -56,7 +73,7 @@ export class FuzzyIndex {
   private skelIds = new Map<string, number>();
   private glyphStart: Int32Array = new Int32Array(0);
   private glyphWords: Int32Array = new Int32Array(0);
-  private skelFst: FstMap | null = null;
+  private deletions: DeletionIndex | null = null;
   // Trie: edges in a hash table keyed by (node, word).
   private edgeNode: Int32Array;
   private edgeWord: Int32Array;
@@ -71,11 +88,12 @@ export class FuzzyIndex {
   postNext: Int32Array;
   posts = 0;
   maxWords = 1;
-  private readonly memo = new Map<string, Alt[] | null>();
+  private readonly memo = new Map<string, TokenInfo>();
+  private byId: (TokenInfo | undefined)[] = [];
+  private byIdEpoch = -1;
   private readonly joinMemo = new Map<string, Alt[] | null>();
-  private readonly searcher = new FstLevenshtein();
   private readonly found: number[] = [];
-  readonly stats: FuzzyStats = { generations: 0, scored: 0 };
+  readonly stats: FuzzyStats = { generations: 0, probes: 0, scored: 0 };
 
   constructor(seg: TagSegment) {
     let nameWords = 0;
@@ -178,52 +196,92 @@ export class FuzzyIndex {
     const g = group(this.words.map(glyphSkeleton));
     this.glyphStart = g.start;
     this.glyphWords = g.list;
-    const entries = [...g.ids];
-    // Keys must be in byte order for the FST: UTF-8 order equals UTF-16 order except for surrogates.
-    entries.sort((a, b) => Buffer.compare(Buffer.from(a[0]), Buffer.from(b[0])));
-    this.skelFst = entries.length > 0 ? FstMap.fromSorted(entries) : null;
+    const keys: string[] = new Array(g.ids.size);
+    for (const [k, id] of g.ids) keys[id] = k;
+    this.deletions = new DeletionIndex(keys, searchRadius);
   }
 
   /**
-   * The readings of a lower-cased text token as dictionary words, best first, or null when it has none.
-   * A dictionary word reads as itself; a stop word, a short token, a number or a real English word reads
-   * only as itself (OCR left it legible: correcting it would only add false matches). Other tokens get
-   * candidates by skeleton (exact lookup, then a Levenshtein automaton of radius 1-2 intersected with the
-   * skeleton FST), scored by {@link ocrDistance} within {@link maxTokenEdits}; and splits into two words
-   * ("refractoryanemia"). Memoized per distinct token.
+   * What the index knows of a lower-cased text token: its flags, and its readings as dictionary words,
+   * best first, or null when it has none. A dictionary word reads as itself; a stop word, a short token,
+   * a number or a real English word reads only as itself (OCR left it legible: correcting it would only
+   * add false matches). Other tokens get candidates by skeleton (exact lookup, then the deletion index
+   * within 1-2 edits of the glyph skeleton), scored by {@link ocrDistance} within {@link maxTokenEdits};
+   * and splits into two words ("refractoryanemia"). Memoized per distinct token (bounded): one hash
+   * lookup per token of a text once its words were seen.
    */
-  readings(token: string): Alt[] | null {
+  token(token: string): TokenInfo {
     const hit = this.memo.get(token);
     if (hit !== undefined) return hit;
     if (this.memo.size >= 262_144) this.memo.clear();
-    const r = this.generate(token, true);
+    const r = this.classify(token);
     this.memo.set(token, r);
     return r;
   }
 
   /**
+   * {@link token} of the token with id `id` in {@link TOKENS} (epoch `epoch`): an array read once the
+   * token was seen.
+   */
+  tokenById(id: number, epoch: number): TokenInfo {
+    if (epoch !== this.byIdEpoch) {
+      this.byId = [];
+      this.byIdEpoch = epoch;
+    }
+    let r = this.byId[id];
+    if (r === undefined) {
+      r = this.token(TOKENS.strings[id]);
+      while (this.byId.length < id) this.byId.push(undefined);
+      this.byId[id] = r;
+    }
+    return r;
+  }
+
+  /** The readings of a lower-cased text token (see {@link token}). */
+  readings(token: string): Alt[] | null {
+    return this.token(token).alts;
+  }
+
+  private classify(token: string): TokenInfo {
+    const stop = isStopWord(token);
+    const exact = this.vocab.get(token);
+    const real = isRealWord(token);
+    const flags = (stop ? TOKEN_STOP : 0) | (real ? 0 : TOKEN_SUSPECT);
+    // A word of the names reads only as itself: OCR rarely turns a word into another real one, and
+    // "correcting" mitochondrial to mitochondria or spore to pore would only add false matches.
+    if (exact !== undefined) return { flags, alts: [{ w0: exact, w1: -1, cost: 0 }] };
+    if (stop) return STOP_INFO;
+    if (real) return REAL_INFO;
+    const alts = this.generate(token, true);
+    return alts === null ? SUSPECT_INFO : { flags, alts };
+  }
+
+  /**
    * Readings of two adjacent tokens joined ("ane" + "mia"): as {@link readings} but without the
-   * Levenshtein search (the split already is one error; confusable glyphs still match by skeleton).
+   * radius reduced by one (the split already is one error; confusable glyphs still match by skeleton).
    */
   joinedReadings(joined: string): Alt[] | null {
     const hit = this.joinMemo.get(joined);
     if (hit !== undefined) return hit;
     if (this.joinMemo.size >= 262_144) this.joinMemo.clear();
-    const r = this.generate(joined, false);
+    const exact = this.vocab.get(joined);
+    const r: Alt[] | null =
+      exact !== undefined
+        ? [{ w0: exact, w1: -1, cost: 0 }]
+        : isStopWord(joined) || isRealWord(joined)
+          ? null
+          : this.generate(joined, false);
     this.joinMemo.set(joined, r);
     return r;
   }
 
   private generate(token: string, deep: boolean): Alt[] | null {
-    const exact = this.vocab.get(token);
-    // A word of the names reads only as itself: OCR rarely turns a word into another real one, and
-    // "correcting" mitochondrial to mitochondria or spore to pore would only add false matches.
-    if (exact !== undefined) return [{ w0: exact, w1: -1, cost: 0 }];
     const alts: Alt[] = [];
     const len = token.length;
-    if (len < 4 || isStopWord(token) || /^[0-9]+$/.test(token) || isRealWord(token)) return null;
+    if (len < 4 || /^[0-9]+$/.test(token)) return null;
     this.stats.generations++;
-    const max = maxTokenEdits(len);
+    // Two tokens joined already paid for one error: one edit less.
+    const max = maxTokenEdits(len) - (deep ? 0 : 1);
     const seen = new Set<number>();
     const consider = (sid: number, start: Int32Array, list: Int32Array) => {
       for (let p = start[sid]; p < start[sid + 1]; p++) {
@@ -243,18 +301,22 @@ export class FuzzyIndex {
     if (sid !== undefined) consider(sid, this.skelStart, this.skelWords);
     const gk = glyphSkeleton(token);
     const radius = searchRadius(gk.length) - (deep ? 0 : 1);
-    if (radius > 0 && this.skelFst !== null) {
+    if (radius > 0 && this.deletions !== null) {
       const found = this.found;
       found.length = 0;
-      this.searcher.search(this.skelFst.raw, gk, radius, found);
+      const before = this.deletions.probes;
+      this.deletions.query(gk, radius, found);
+      this.stats.probes += this.deletions.probes - before;
       for (const id of found) consider(id, this.glyphStart, this.glyphWords);
     }
-    // Two words run together: a known word (or skeleton) on each side of a split point.
-    if (len >= 7) {
+    // Two words run together: a known word (or skeleton) on each side of a split point. Not for two
+    // tokens joined: split back where they were, they are the tokens themselves.
+    if (deep && len >= 7) {
+      const plain = skeleton(token) === token;
       for (let i = 3; i <= len - 3; i++) {
-        const a = this.exactish(token.slice(0, i));
+        const a = this.exactish(token.slice(0, i), plain);
         if (a < 0) continue;
-        const b = this.exactish(token.slice(i));
+        const b = this.exactish(token.slice(i), plain);
         if (b < 0) continue;
         alts.push({ w0: a, w1: b, cost: 0.5 });
       }
@@ -265,19 +327,15 @@ export class FuzzyIndex {
     return alts;
   }
 
-  /** A word equal to `part`, or with its skeleton (when unique), or -1. */
-  private exactish(part: string): number {
+  /** A word equal to `part`, or with its skeleton (when unique), or -1; `plain`: `part` is its own skeleton. */
+  private exactish(part: string, plain: boolean): number {
     const w = this.vocab.get(part);
     if (w !== undefined) return w;
     if (part.length < 4) return -1;
-    const sid = this.skelIds.get(skeleton(part));
+    // A part of a token without confusable glyphs is its own skeleton.
+    const sid = this.skelIds.get(plain ? part : skeleton(part));
     if (sid === undefined || this.skelStart[sid + 1] - this.skelStart[sid] !== 1) return -1;
     return this.skelWords[this.skelStart[sid]];
-  }
-
-  /** FST nodes the candidate searches visited so far. */
-  get visited(): number {
-    return this.searcher.visited;
   }
 
   /** Number of trie edges (the names' words). */

@@ -3,8 +3,16 @@ import { type OverlapPolicy, resolveOverlaps } from "../annotate/overlaps.js";
 import type { TagLexicon, TagSegment } from "../annotate/segment.js";
 import { foldToAscii } from "../text/ascii-fold.js";
 import { CHAR_CLASS, MARK, SURROGATE, WORD } from "../text/char-class.js";
-import { isStopWord } from "../text/stop-words.js";
-import { type Alt, type FuzzyIndex, fuzzyIndex, isRealWord } from "./fuzzy-index.js";
+import { growInt32 } from "../util/grow.js";
+import {
+  type Alt,
+  type FuzzyIndex,
+  fuzzyIndex,
+  TOKEN_STOP,
+  TOKEN_SUSPECT,
+  type TokenInfo,
+} from "./fuzzy-index.js";
+import { HASH_PRIME, HASH_SEED, lowerAscii, TOKENS } from "./token-table.js";
 
 /** Gap kinds between two adjacent tokens. */
 const GAP_SPACE = 0; // spaces only, on one line: a split word may be joined
@@ -16,7 +24,11 @@ const GAP_BLOCK = 4; // sentence punctuation: no name spans it
 /** The fuzzy mode's tokens of a text: lower-cased, accent-folded words with UTF-16 offsets. */
 export interface FuzzyTokens {
   count: number;
+  /** Each token's string (interned: the same string object for the same word). */
   words: string[];
+  /** Each token's id in {@link TOKENS} (valid in epoch {@link FuzzyTokens.epoch}). */
+  ids: Int32Array;
+  epoch: number;
   begin: Int32Array;
   end: Int32Array;
   /** Kind of the gap after each token. */
@@ -26,15 +38,27 @@ export interface FuzzyTokens {
 /**
  * Tokenizes for the fuzzy mode: runs of letters, digits and marks, with `|` counted as a letter (OCR
  * reads `l` and `I` as bars). A possessive `'s` is dropped; other apostrophes split, as in the names.
- * O(text length); one string per token.
+ * Tokens are interned in {@link TOKENS} as they are scanned: an ASCII word seen before costs no
+ * allocation. O(text length).
  */
 export function fuzzyTokens(text: string): FuzzyTokens {
+  for (;;) {
+    const epoch = TOKENS.epoch;
+    const t = scan(text);
+    // The table started over while scanning: ids before that point are stale; scan again.
+    if (TOKENS.epoch === epoch) return t;
+  }
+}
+
+function scan(text: string): FuzzyTokens {
   const n = text.length;
   let cap = 64;
-  let begin = new Int32Array(cap);
-  let end = new Int32Array(cap);
+  let begin: Int32Array = new Int32Array(cap);
+  let end: Int32Array = new Int32Array(cap);
   let gap = new Uint8Array(cap);
+  let ids: Int32Array = new Int32Array(cap);
   const words: string[] = [];
+  const strings = TOKENS.strings;
   let count = 0;
   let i = 0;
   while (i < n) {
@@ -46,13 +70,15 @@ export function fuzzyTokens(text: string): FuzzyTokens {
     }
     let j = i + 1;
     let ascii = c < 0x80;
-    let upper = c >= 0x41 && c <= 0x5a;
+    let h = Math.imul(HASH_SEED ^ lowerAscii(c), HASH_PRIME);
     while (j < n) {
       const d = text.charCodeAt(j);
       if (d < 0x80) {
-        if ((d >= 0x61 && d <= 0x7a) || (d >= 0x30 && d <= 0x39) || d === 0x7c) j++;
-        else if (d >= 0x41 && d <= 0x5a) {
-          upper = true;
+        if ((d >= 0x61 && d <= 0x7a) || (d >= 0x30 && d <= 0x39) || d === 0x7c) {
+          h = Math.imul(h ^ d, HASH_PRIME);
+          j++;
+        } else if (d >= 0x41 && d <= 0x5a) {
+          h = Math.imul(h ^ (d | 0x20), HASH_PRIME);
           j++;
         } else break;
       } else {
@@ -72,30 +98,28 @@ export function fuzzyTokens(text: string): FuzzyTokens {
       (j + 2 >= n || CHAR_CLASS[text.charCodeAt(j + 2)] !== WORD)
     )
       next = j + 2;
-    let w = text.slice(i, j);
-    if (!ascii) w = foldToAscii(w.toLowerCase());
-    else if (upper) w = w.toLowerCase();
+    const id = ascii
+      ? TOKENS.internAscii(text, i, j, h)
+      : TOKENS.intern(foldToAscii(text.slice(i, j).toLowerCase()));
     if (count === cap) {
       cap *= 2;
-      const b = new Int32Array(cap);
-      b.set(begin);
-      begin = b;
-      const e = new Int32Array(cap);
-      e.set(end);
-      end = e;
+      begin = growInt32(begin, cap);
+      end = growInt32(end, cap);
+      ids = growInt32(ids, cap);
       const g = new Uint8Array(cap);
       g.set(gap);
       gap = g;
     }
     begin[count] = i;
     end[count] = j;
-    words.push(w);
+    ids[count] = id;
+    words.push(strings[id]);
     if (count > 0) gap[count - 1] = classifyGap(text, end[count - 1], i);
     count++;
     i = next;
   }
   if (count > 0) gap[count - 1] = GAP_BLOCK;
-  return { count, words, begin, end, gap };
+  return { count, words, ids, epoch: TOKENS.epoch, begin, end, gap };
 }
 
 function classifyGap(text: string, from: number, to: number): number {
@@ -122,31 +146,28 @@ function classifyGap(text: string, from: number, to: number): number {
   return newlines > 0 ? GAP_LINE : GAP_SPACE;
 }
 
-/** Whether OCR may have split a word between tokens `k` and `k + 1` (worth trying them joined). */
-function joinable(t: FuzzyTokens, k: number, f: Uint8Array, id: Int32Array): boolean {
+/**
+ * Whether OCR may have split a word between tokens `k` and `k + 1` (worth trying them joined): a hyphen
+ * at a line end, or one space between two pieces that are not stop words, where both are not English
+ * words, or one is not and the other is a short stub ("apopto tic", "adhe sion"). Two real words or a
+ * real word beside a garbled one are left apart: joining them costs a candidate generation per pair
+ * and hardly ever finds a name.
+ */
+function joinable(t: FuzzyTokens, k: number, info: TokenInfo[]): boolean {
   const g = t.gap[k];
   if (g === GAP_HYPHEN_BREAK) return true;
   if (g !== GAP_SPACE || t.end[k] + 1 !== t.begin[k + 1]) return false;
-  const a = f[id[k]];
-  const b = f[id[k + 1]];
-  if ((a | b) & STOP) return false;
-  return ((a | b) & SUSPECT) !== 0;
+  const a = info[k].flags;
+  const b = info[k + 1].flags;
+  if (((a | b) & TOKEN_STOP) !== 0) return false;
+  if ((a & b & TOKEN_SUSPECT) !== 0) return true;
+  if ((a & TOKEN_SUSPECT) !== 0) return t.end[k + 1] - t.begin[k + 1] <= MAX_STUB;
+  if ((b & TOKEN_SUSPECT) !== 0) return t.end[k] - t.begin[k] <= MAX_STUB;
+  return false;
 }
 
-const STOP = 1;
-const SUSPECT = 2;
-/** Flags of recent distinct words (bounded): a stop word, a word that is not a real English word. */
-const flags = new Map<string, number>();
-
-function wordFlags(w: string): number {
-  let f = flags.get(w);
-  if (f === undefined) {
-    if (flags.size >= 262_144) flags.clear();
-    f = (isStopWord(w) ? STOP : 0) | (isRealWord(w) ? 0 : SUSPECT);
-    flags.set(w, f);
-  }
-  return f;
-}
+/** Longest piece of a split word that may be an English word ("tic" of "apopto tic"). */
+const MAX_STUB = 3;
 
 /** One fuzzy match before overlaps: tokens `[first, last]`, a trie node, its cost and lengths. */
 interface Found {
@@ -197,31 +218,14 @@ export function fuzzyAnnotate(
   const t = fuzzyTokens(text);
   const out: FuzzyAnnotation[] = [];
   if (t.count === 0) return out;
-  // Distinct words of the text: flags and readings are looked up once per distinct word.
-  const distinct = new Map<string, number>();
-  const id = new Int32Array(t.count);
-  const words: string[] = [];
-  for (let k = 0; k < t.count; k++) {
-    const w = t.words[k];
-    let d = distinct.get(w);
-    if (d === undefined) {
-      d = words.length;
-      distinct.set(w, d);
-      words.push(w);
-    }
-    id[k] = d;
-  }
-  const f = new Uint8Array(words.length);
-  for (let d = 0; d < words.length; d++) f[d] = wordFlags(words[d]);
-  const joined: (string | null)[] = new Array(t.count).fill(null);
-  for (let k = 0; k + 1 < t.count; k++) if (joinable(t, k, f, id)) joined[k] = t.words[k] + t.words[k + 1];
-  const dw = { id, words };
+  const info: TokenInfo[] = new Array(t.count);
   for (const lex of lexicons) {
     const segments = lex.segments();
     const found: Found[] = [];
     for (let s = 0; s < segments.length; s++) {
       const idx = fuzzyIndex(segments[s]);
-      walkSegment(idx, segments[s], t, dw, joined, s, threshold, found);
+      for (let k = 0; k < t.count; k++) info[k] = idx.tokenById(t.ids[k], t.epoch);
+      walkSegment(idx, segments[s], t, info, s, threshold, found);
     }
     if (found.length === 0) continue;
     // Distinct spans → overlap policy → every kept candidate.
@@ -277,20 +281,17 @@ function walkSegment(
   idx: FuzzyIndex,
   segment: TagSegment,
   t: FuzzyTokens,
-  dw: { id: Int32Array; words: string[] },
-  joined: (string | null)[],
+  info: TokenInfo[],
   seg: number,
   threshold: number,
   found: Found[],
 ): void {
   const n = t.count;
-  const readings = dw.words.map((w) => idx.readings(w));
   const single: (Alt[] | null)[] = new Array(n);
   const pair: (Alt[] | null)[] = new Array(n);
   for (let k = 0; k < n; k++) {
-    single[k] = readings[dw.id[k]];
-    const j = joined[k];
-    pair[k] = j === null ? null : idx.joinedReadings(j);
+    single[k] = info[k].alts;
+    pair[k] = k + 1 < n && joinable(t, k, info) ? idx.joinedReadings(t.words[k] + t.words[k + 1]) : null;
   }
   const maxWords = idx.maxWords;
   const words = idx.words;

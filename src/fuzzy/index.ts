@@ -14,13 +14,24 @@ import { keyIndex } from "./key-index.js";
 import { type KeyMode, phraseKey, phraseWords } from "./normalize.js";
 import { resolveCharOverlaps } from "./span-overlaps.js";
 
-export { type Alt, FuzzyIndex, type FuzzyStats, fuzzyIndex, maxTokenEdits } from "./fuzzy-index.js";
+export { DeletionIndex } from "./deletion-index.js";
+export {
+  type Alt,
+  FuzzyIndex,
+  type FuzzyStats,
+  fuzzyIndex,
+  maxTokenEdits,
+  TOKEN_STOP,
+  TOKEN_SUSPECT,
+  type TokenInfo,
+} from "./fuzzy-index.js";
 export { type FuzzyAnnotation, type FuzzyOptions, fuzzyAnnotate, fuzzyTokens } from "./fuzzy-match.js";
 export { KeyIndex, keyIndex } from "./key-index.js";
 export { KEY_MODES, type KeyMode, phraseKey, phraseWords, wordsKey } from "./normalize.js";
 export { glyphSkeleton, ocrDistance, ocrSimilarity, skeleton, substitutionCost } from "./ocr-distance.js";
 export { type OcrNoiseOptions, ocrNoise } from "./ocr-noise.js";
 export { type CharSpan, resolveCharOverlaps } from "./span-overlaps.js";
+export { TOKENS, TokenTable } from "./token-table.js";
 
 /** Modes that tag a text through the chunker (or, for `fuzzy`, the OCR-tolerant matcher). */
 export const CHUNK_MODES = ["punct", "sort", "stem", "fuzzy"] as const;
