@@ -8,6 +8,7 @@ import type { TagLexicon } from "../../src/annotate/segment.js";
 import { LexiconStore } from "../../src/lexicon/store.js";
 import { isStreamingMode } from "../../src/text/modes.js";
 import { sodaError } from "./errors.js";
+import type { TagTask } from "./tag-worker.js";
 
 declare module "fastify" {
   interface FastifyInstance {
@@ -26,6 +27,16 @@ declare module "fastify" {
       selector: string | readonly string[],
       options: AnnotateOptions,
     ): Promise<Annotation[][]>;
+    /**
+     * {@link tagTexts} with each text's annotations as a JSON array string (`JSON.stringify`, fields in
+     * the response schema's order): what `annot.json` sends as is. From the worker pool only strings
+     * travel back, not objects to clone and serialize again.
+     */
+    tagTextsJson(
+      texts: string[],
+      selector: string | readonly string[],
+      options: AnnotateOptions,
+    ): Promise<string[]>;
   }
 }
 
@@ -63,20 +74,37 @@ export const storePlugin = fp(
       (opts.workers ?? 0) > 0
         ? new Piscina({ filename: workerFile(), maxThreads: opts.workers, minThreads: opts.workers })
         : null;
+    const run = async (
+      texts: string[],
+      selector: string | readonly string[],
+      options: AnnotateOptions,
+      json: boolean,
+    ): Promise<unknown[]> => {
+      const lexicons = resolve(selector);
+      if (!pool)
+        return texts.map((t) => {
+          const found = app.annotator.annotate(t, lexicons, options);
+          return json ? JSON.stringify(found) : found;
+        });
+      // Streaming modes are compiled here first (once), so a worker only ever decodes shared bytes.
+      const mode = isStreamingMode(options.matching) ? options.matching : undefined;
+      const task: TagTask = {
+        texts,
+        options,
+        json,
+        lexicons: lexicons.map((l) => ({ name: l.name, segments: store.snapshot(l.name, mode) })),
+      };
+      return (await pool.run(task)) as unknown[];
+    };
     app.decorate(
       "tagTexts",
-      async (texts: string[], selector: string | readonly string[], options: AnnotateOptions) => {
-        const lexicons = resolve(selector);
-        if (!pool) return texts.map((t) => app.annotator.annotate(t, lexicons, options));
-        // Streaming modes are compiled here first (once), so a worker only ever decodes shared bytes.
-        const mode = isStreamingMode(options.matching) ? options.matching : undefined;
-        const task = {
-          texts,
-          options,
-          lexicons: lexicons.map((l) => ({ name: l.name, segments: store.snapshot(l.name, mode) })),
-        };
-        return (await pool.run(task)) as Annotation[][];
-      },
+      async (texts: string[], selector: string | readonly string[], options: AnnotateOptions) =>
+        (await run(texts, selector, options, false)) as Annotation[][],
+    );
+    app.decorate(
+      "tagTextsJson",
+      async (texts: string[], selector: string | readonly string[], options: AnnotateOptions) =>
+        (await run(texts, selector, options, true)) as string[],
     );
     if (pool) app.addHook("onClose", async () => pool.destroy());
     if (!opts.store)

@@ -15,6 +15,8 @@ import { isStreamingMode, type StreamingMode } from "../../src/text/modes.js";
 export interface TagTask {
   texts: string[];
   options: AnnotateOptions;
+  /** Answer each text's annotations as a JSON string (cheaper to send back than objects). */
+  json?: boolean;
   lexicons: { name: string; segments: SegmentSnapshot[] }[];
 }
 
@@ -49,7 +51,7 @@ function remember(key: string, seg: SharedSegment): void {
   if (segments.size > 4096) segments.delete(segments.keys().next().value as string);
 }
 
-export default function tag(task: TagTask): Annotation[][] {
+export default function tag(task: TagTask): Annotation[][] | string[] {
   const lexicons: TagLexicon[] = task.lexicons.map(({ name, segments: snaps }) => {
     const list = snaps.map((s) => {
       let seg = segments.get(s.key);
@@ -61,5 +63,6 @@ export default function tag(task: TagTask): Annotation[][] {
     });
     return { name, segments: () => list };
   });
+  if (task.json) return task.texts.map((t) => JSON.stringify(annotator.annotate(t, lexicons, task.options)));
   return task.texts.map((t) => annotator.annotate(t, lexicons, task.options));
 }
