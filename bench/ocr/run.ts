@@ -5,7 +5,10 @@
  *   lines.png  three lines rendered with ImageMagick (900 × 200)
  *   a4-page    an A4 page at 150 dpi (1240 × 1754, 37 lines of 11 pt Times) rendered from known text
  * CER: Levenshtein over characters of whitespace-normalized text / reference length.
+ * Also prints, per page, the CPU seconds of soda's stages (detection, direction, recognition) and the
+ * recognizer's work: its input columns (48 pixels high) and CPU microseconds per column.
  * Run: npm run build && node dist/bench/ocr/run.js [--threads N] [--repeat N]
+ *   [--det-max-side PX] [--rec-width-scale X]   (engine settings, to measure speed against CER)
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
@@ -14,7 +17,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { cer } from "../../src/ocr/cer.js";
-import { createOcr } from "../../src/ocr/engine.js";
+import { createOcr, type OcrStageTimes } from "../../src/ocr/engine.js";
 
 function fixtures(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
@@ -32,8 +35,17 @@ function fixtures(): string {
 }
 
 const { values } = parseArgs({
-  options: { threads: { type: "string" }, repeat: { type: "string", default: "3" } },
+  options: {
+    threads: { type: "string" },
+    repeat: { type: "string", default: "3" },
+    "det-max-side": { type: "string" },
+    "rec-width-scale": { type: "string" },
+  },
 });
+const settings = {
+  ...(values["det-max-side"] ? { detMaxSide: Number(values["det-max-side"]) } : {}),
+  ...(values["rec-width-scale"] ? { recWidthScale: Number(values["rec-width-scale"]) } : {}),
+};
 const repeat = Number(values.repeat);
 const dir = fixtures();
 const pages = ["img", "lines", "a4-page"].map((name) => ({
@@ -48,22 +60,24 @@ interface Row {
   cer: number;
   wall: number;
   cpu: number | undefined;
+  stages?: OcrStageTimes;
 }
 const rows: Row[] = [];
 
 const threadCounts = values.threads ? [Number(values.threads)] : [...new Set([1, availableParallelism()])];
 for (const threads of threadCounts) {
-  const ocr = await createOcr({ threads });
+  let stages: OcrStageTimes | undefined;
+  const ocr = await createOcr({ threads, ...settings, onStageTimes: (t) => (stages = t) });
   await ocr.recognize(pages[1].image); // warm-up
   for (const p of pages) {
-    let best = { wall: Number.POSITIVE_INFINITY, cpu: 0, text: "" };
+    let best = { wall: Number.POSITIVE_INFINITY, cpu: 0, text: "", stages };
     for (let r = 0; r < repeat; r++) {
       const c0 = process.cpuUsage();
       const t0 = performance.now();
       const page = await ocr.recognize(p.image);
       const wall = (performance.now() - t0) / 1000;
       const c = process.cpuUsage(c0);
-      if (wall < best.wall) best = { wall, cpu: (c.user + c.system) / 1e6, text: page.text };
+      if (wall < best.wall) best = { wall, cpu: (c.user + c.system) / 1e6, text: page.text, stages };
     }
     rows.push({
       engine: `soda (${threads} thread${threads > 1 ? "s" : ""})`,
@@ -71,6 +85,7 @@ for (const threads of threadCounts) {
       cer: cer(p.reference, best.text),
       wall: best.wall,
       cpu: best.cpu,
+      stages: best.stages,
     });
   }
   await ocr.close();
@@ -82,10 +97,25 @@ try {
 } catch {
   tesseract = undefined;
 }
+/**
+ * CPU seconds of this process's waited-for children (Linux: cutime + cstime of /proc/self/stat, in
+ * ticks of 1/100 s); undefined elsewhere. Tesseract's CPU time, comparable with soda's under load.
+ */
+function childrenCpuSeconds(): number | undefined {
+  try {
+    const stat = readFileSync("/proc/self/stat", "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[13]) + Number(fields[14])) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
 if (tesseract) {
   for (const p of pages) {
-    let best = { wall: Number.POSITIVE_INFINITY, text: "" };
+    let best = { wall: Number.POSITIVE_INFINITY, text: "", cpu: undefined as number | undefined };
     for (let r = 0; r < repeat; r++) {
+      const c0 = childrenCpuSeconds();
       const t0 = performance.now();
       // One thread, so that wall time is CPU time on one core.
       const text = execFileSync("tesseract", [p.image, "-", "-l", "eng"], {
@@ -94,22 +124,38 @@ if (tesseract) {
         stdio: ["ignore", "pipe", "ignore"],
       });
       const wall = (performance.now() - t0) / 1000;
-      if (wall < best.wall) best = { wall, text };
+      const c1 = childrenCpuSeconds();
+      const cpu = c0 === undefined || c1 === undefined ? undefined : c1 - c0;
+      if (wall < best.wall) best = { wall, text, cpu };
     }
     rows.push({
       engine: `${tesseract} (1 thread)`,
       page: p.name,
       cer: cer(p.reference, best.text),
       wall: best.wall,
-      cpu: undefined,
+      cpu: best.cpu,
     });
   }
 } else console.log("tesseract is not installed: only soda's OCR is measured");
 
-console.log(`best of ${repeat} runs per page; ${availableParallelism()} cores\n`);
+console.log(
+  `best of ${repeat} runs per page; ${availableParallelism()} cores; settings ${JSON.stringify(settings)}\n`,
+);
 console.log("| engine | page | CER | s/page (wall) | CPU s/page |");
 console.log("|---|---|---|---|---|");
 for (const r of rows)
   console.log(
     `| ${r.engine} | ${r.page} | ${(r.cer * 100).toFixed(2)}% | ${r.wall.toFixed(2)} | ${r.cpu === undefined ? "–" : r.cpu.toFixed(2)} |`,
   );
+
+console.log(
+  "\n| engine | page | detect CPU s | direction CPU s | recognize CPU s | lines | rec columns | µs/column |",
+);
+console.log("|---|---|---|---|---|---|---|---|");
+for (const r of rows) {
+  const t = r.stages;
+  if (t)
+    console.log(
+      `| ${r.engine} | ${r.page} | ${t.detect.toFixed(2)} | ${t.classify.toFixed(2)} | ${t.recognize.toFixed(2)} | ${t.lines} | ${t.recColumns} | ${((t.recognize / t.recColumns) * 1e6).toFixed(0)} |`,
+    );
+}
