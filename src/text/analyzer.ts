@@ -8,9 +8,14 @@ import { porterStem } from "./porter.js";
 import { removePossessive } from "./possessive.js";
 import { isStopWord } from "./stop-words.js";
 
-/** ASCII byte maps of the fast path: lower-casing (A-Z to a-z) and identity. */
-const LOWER_ASCII = Uint8Array.from({ length: 128 }, (_, c) => (c >= 0x41 && c <= 0x5a ? c + 32 : c));
-const SAME_ASCII = Uint8Array.from({ length: 128 }, (_, c) => c);
+/**
+ * ASCII maps of the fast path: a letter or digit to its normalized byte (lower-cased, or the same),
+ * anything else to 0 (a separator; the apostrophe is checked apart).
+ */
+const ASCII_WORD_LOWER = Uint8Array.from({ length: 128 }, (_, c) =>
+  CHAR_CLASS[c] !== WORD ? 0 : c >= 0x41 && c <= 0x5a ? c + 32 : c,
+);
+const ASCII_WORD_SAME = Uint8Array.from({ length: 128 }, (_, c) => (CHAR_CLASS[c] !== WORD ? 0 : c));
 
 /** The byte that joins the tokens of a name into an FST key (tokens never contain it). */
 export const TOKEN_SEPARATOR = 0x20;
@@ -248,7 +253,7 @@ export class Analyzer {
   analyze(text: string, into: AnalyzedText = new AnalyzedText()): AnalyzedText {
     into.reset();
     const n = text.length;
-    const fold = this.lower ? LOWER_ASCII : SAME_ASCII;
+    const word = this.lower ? ASCII_WORD_LOWER : ASCII_WORD_SAME;
     const memo = this.memo;
     const cls = CHAR_CLASS;
     // ASCII tokens write at most one byte per character: reserve once, check nothing per character.
@@ -258,57 +263,56 @@ export class Analyzer {
     let i = 0;
     while (i < n) {
       const c = text.charCodeAt(i);
-      let k = cls[c];
-      let width = 1;
-      if (k === SURROGATE) {
-        k = surrogateClass(text, i);
-        width = k === 0 ? 1 : 2;
-      }
-      if (k !== WORD) {
-        if (k === BLOCK) block = true;
-        i += width;
-        continue;
-      }
-      // A token starts at i. While it stays ASCII its normalized bytes (and their hash) are written as it
-      // is scanned: one pass, no string. A non-ASCII character sends it down the general path.
       const from = into.byteLength;
       let p = from;
       let h = 0x811c9dc5;
-      let ascii = c < 0x80;
-      if (ascii) {
-        const f = fold[c];
-        bytes[p++] = f;
-        h = Math.imul(h ^ f, 0x01000193);
-      }
-      let j = i + width;
-      while (j < n) {
-        const d = text.charCodeAt(j);
-        const dk = cls[d];
-        if (dk === WORD) {
-          if (ascii) {
-            if (d < 0x80) {
-              const f = fold[d];
+      let ascii = true;
+      let j: number;
+      if (c < 0x80) {
+        // The common case: an ASCII character. A word character starts a token whose normalized
+        // bytes (and their hash) are written as it is scanned, one table read per character, until a
+        // separator ends it or a non-ASCII character sends it down the general path.
+        const f0 = word[c];
+        if (f0 === 0) {
+          i++;
+          continue;
+        }
+        bytes[p++] = f0;
+        h = Math.imul(h ^ f0, 0x01000193);
+        j = i + 1;
+        while (j < n) {
+          const d = text.charCodeAt(j);
+          if (d < 0x80) {
+            const f = word[d];
+            if (f !== 0) {
               bytes[p++] = f;
               h = Math.imul(h ^ f, 0x01000193);
-            } else ascii = false;
+              j++;
+            } else if (d === 0x27 && j + 1 < n && isWordAt(text, j + 1)) {
+              bytes[p++] = 0x27;
+              h = Math.imul(h ^ 0x27, 0x01000193);
+              j++;
+            } else break;
+          } else {
+            ascii = false;
+            j = tokenEnd(text, j, n);
+            break;
           }
-          j++;
-        } else if (dk === MARK) {
-          ascii = false;
-          j++;
-        } else if (dk === SURROGATE) {
-          const sk = surrogateClass(text, j);
-          if (sk !== WORD && sk !== MARK) break;
-          ascii = false;
-          j += 2;
-        } else if (dk === APOS && j + 1 < n && isWordAt(text, j + 1)) {
-          if (d !== 0x27) ascii = false;
-          else if (ascii) {
-            bytes[p++] = 0x27;
-            h = Math.imul(h ^ 0x27, 0x01000193);
-          }
-          j++;
-        } else break;
+        }
+      } else {
+        let k = cls[c];
+        let width = 1;
+        if (k === SURROGATE) {
+          k = surrogateClass(text, i);
+          width = k === 0 ? 1 : 2;
+        }
+        if (k !== WORD) {
+          if (k === BLOCK) block = true;
+          i += width;
+          continue;
+        }
+        ascii = false;
+        j = tokenEnd(text, i + width, n);
       }
       if (ascii) {
         into.byteLength = p;
@@ -317,27 +321,28 @@ export class Analyzer {
           into.byteLength = p - 2;
           h = 0;
         }
-        if (memo !== null) {
-          if (memo.apply(into, from)) this.push(into, i, j, from, block, 0);
-          else {
-            into.byteLength = from;
-            into.dropped++;
-          }
-          bytes = into.bytes;
-        } else this.push(into, i, j, from, block, h);
+        if (memo === null) {
+          this.push(into, i, j, from, block, h);
+          block = false;
+          i = j;
+          continue;
+        }
+        if (memo.apply(into, from)) this.push(into, i, j, from, block, 0);
+        else {
+          into.byteLength = from;
+          into.dropped++;
+        }
       } else {
         into.byteLength = from;
         this.emitGeneral(text, i, j, block, into);
-        bytes = into.bytes;
       }
       // A block boundary holds until a token is kept: a dropped stop word must not swallow it.
-      if (into.count > 0 && into.begin[into.count - 1] === i) block = false;
+      if (block && into.count > 0 && into.begin[into.count - 1] === i) block = false;
       i = j;
-      // The general path and the memo may have written more than they read: keep the reserve.
-      if (into.bytes.length - into.byteLength < n - i + 8) {
-        into.reserve(n - i + 8);
-        bytes = into.bytes;
-      }
+      // The general path and the memo may have written more than they read (an ASCII token without
+      // them writes at most what it read): keep the reserve.
+      if (into.bytes.length - into.byteLength < n - i + 8) into.reserve(n - i + 8);
+      bytes = into.bytes;
     }
     return into;
   }
@@ -410,6 +415,24 @@ export class Analyzer {
     }
     t.hash[k] = hash;
   }
+}
+
+/**
+ * End (exclusive) of the token that continues at `j`: word characters and combining marks (any
+ * plane), and an apostrophe between two word characters.
+ */
+function tokenEnd(text: string, j: number, n: number): number {
+  while (j < n) {
+    const dk = CHAR_CLASS[text.charCodeAt(j)];
+    if (dk === WORD || dk === MARK) j++;
+    else if (dk === SURROGATE) {
+      const sk = surrogateClass(text, j);
+      if (sk !== WORD && sk !== MARK) break;
+      j += 2;
+    } else if (dk === APOS && j + 1 < n && isWordAt(text, j + 1)) j++;
+    else break;
+  }
+  return j;
 }
 
 function isWordAt(text: string, i: number): boolean {
