@@ -26,6 +26,8 @@ export interface TokenInfo {
 export const TOKEN_STOP = 1;
 /** Flag of a token that is not a real English word (OCR may have garbled it or split it). */
 export const TOKEN_SUSPECT = 2;
+/** Flag of a token that is a word of the index's names. */
+export const TOKEN_WORD = 4;
 const STOP_INFO: TokenInfo = Object.freeze({ flags: TOKEN_STOP, alts: null });
 const REAL_INFO: TokenInfo = Object.freeze({ flags: 0, alts: null });
 const SUSPECT_INFO: TokenInfo = Object.freeze({ flags: TOKEN_SUSPECT, alts: null });
@@ -143,6 +145,7 @@ export class FuzzyIndex {
         if (!dup) this.addPosting(node, doc, i);
       }
     }
+    this.buildChildren();
     this.buildSkeletons();
   }
 
@@ -159,6 +162,55 @@ export class FuzzyIndex {
     this.edgeChild[s] = this.nodes;
     this.edges++;
     return this.nodes++;
+  }
+
+  /** Children of each trie node as (word, child) lists (CSR), for corrections in context. */
+  private childStart: Int32Array = new Int32Array(0);
+  private childList: Int32Array = new Int32Array(0);
+
+  private buildChildren(): void {
+    const start = new Int32Array(this.nodes + 1);
+    for (let s = 0; s <= this.mask; s++) if (this.edgeNode[s] >= 0) start[this.edgeNode[s] + 1]++;
+    for (let v = 0; v < this.nodes; v++) start[v + 1] += start[v];
+    const fill = start.slice(0, this.nodes);
+    const list = new Int32Array(this.edges * 2);
+    for (let s = 0; s <= this.mask; s++) {
+      const v = this.edgeNode[s];
+      if (v < 0) continue;
+      const at = fill[v]++ * 2;
+      list[at] = this.edgeWord[s];
+      list[at + 1] = this.edgeChild[s];
+    }
+    this.childStart = start;
+    this.childList = list;
+  }
+
+  /**
+   * Appends to `out` the (word, child, cost) triples of the children of `node` whose word is within
+   * `maxEdits` and {@link maxTokenEdits} OCR-weighted edits of `token` (and neither is a prefix of the
+   * other), when `node` has at most `maxChildren` children:
+   * a word that reads as nothing alone (a real English word such as "hounded" or "compile") may still be
+   * read as the next word of a name already begun ("plasma membrane bounded", "ribonucleoprotein
+   * complex"). A length and first-or-last-letter filter precedes the distance. Cost O(children).
+   */
+  childrenNear(node: number, token: string, maxChildren: number, maxEdits: number, out: number[]): void {
+    const from = this.childStart[node];
+    const to = this.childStart[node + 1];
+    if (to - from > maxChildren) return;
+    const len = token.length;
+    const max = Math.min(maxEdits, maxTokenEdits(len));
+    const first = token.charCodeAt(0);
+    const last = token.charCodeAt(len - 1);
+    for (let e = from; e < to; e++) {
+      const w = this.childList[e * 2];
+      const word = this.words[w];
+      if (Math.abs(word.length - len) > 2 || word.length < 4) continue;
+      if (word.charCodeAt(0) !== first && word.charCodeAt(word.length - 1) !== last) continue;
+      // An inflection is no OCR error ("nerve fibers" is not "nerve fiber" misread).
+      if (word.startsWith(token) || token.startsWith(word)) continue;
+      const d = ocrDistance(token, word, max);
+      if (d <= max && d <= maxTokenEdits(word.length)) out.push(w, this.childList[e * 2 + 1], d);
+    }
   }
 
   /** Child of trie node `node` by word `word`, or -1. */
@@ -249,7 +301,7 @@ export class FuzzyIndex {
     const flags = (stop ? TOKEN_STOP : 0) | (real ? 0 : TOKEN_SUSPECT);
     // A word of the names reads only as itself: OCR rarely turns a word into another real one, and
     // "correcting" mitochondrial to mitochondria or spore to pore would only add false matches.
-    if (exact !== undefined) return { flags, alts: [{ w0: exact, w1: -1, cost: 0 }] };
+    if (exact !== undefined) return { flags: flags | TOKEN_WORD, alts: [{ w0: exact, w1: -1, cost: 0 }] };
     if (stop) return STOP_INFO;
     if (real) return REAL_INFO;
     const alts = this.generate(token, true);
@@ -257,8 +309,8 @@ export class FuzzyIndex {
   }
 
   /**
-   * Readings of two adjacent tokens joined ("ane" + "mia"): as {@link readings} but without the
-   * radius reduced by one (the split already is one error; confusable glyphs still match by skeleton).
+   * Readings of two adjacent tokens joined ("ane" + "mia"): as {@link readings}, with half an edit less
+   * allowed (the split already is one error), and no further split into two words.
    */
   joinedReadings(joined: string): Alt[] | null {
     const hit = this.joinMemo.get(joined);
@@ -280,9 +332,10 @@ export class FuzzyIndex {
     const len = token.length;
     if (len < 4 || /^[0-9]+$/.test(token)) return null;
     this.stats.generations++;
-    // Two tokens joined already paid for one error: one edit less.
-    const max = maxTokenEdits(len) - (deep ? 0 : 1);
+    // Two tokens joined already paid for one error: half an edit less.
+    const max = maxTokenEdits(len) - (deep ? 0 : 0.5);
     const seen = new Set<number>();
+    let inflected = false;
     const consider = (sid: number, start: Int32Array, list: Int32Array) => {
       for (let p = start[sid]; p < start[sid + 1]; p++) {
         const w = list[p];
@@ -290,8 +343,13 @@ export class FuzzyIndex {
         seen.add(w);
         const word = this.words[w];
         // An inflection or a truncation is no OCR error ("tRNAs", "chromatids", "cytoplasmic"): the
-        // stemming modes are for those.
-        if (word.length < 4 || word.startsWith(token) || token.startsWith(word)) continue;
+        // stemming modes are for those. A close one means the token is legible as that word's
+        // inflection, so no other word is read into it either ("chromatids" is not "chromatin").
+        if (word.length < 4) continue;
+        if (word.startsWith(token) || token.startsWith(word)) {
+          if (Math.abs(word.length - len) <= 2) inflected = true;
+          continue;
+        }
         this.stats.scored++;
         const d = ocrDistance(token, word, max);
         if (d <= max && d <= maxTokenEdits(word.length)) alts.push({ w0: w, w1: -1, cost: d });
@@ -300,7 +358,7 @@ export class FuzzyIndex {
     const sid = this.skelIds.get(skeleton(token));
     if (sid !== undefined) consider(sid, this.skelStart, this.skelWords);
     const gk = glyphSkeleton(token);
-    const radius = searchRadius(gk.length) - (deep ? 0 : 1);
+    const radius = searchRadius(gk.length);
     if (radius > 0 && this.deletions !== null) {
       const found = this.found;
       found.length = 0;
@@ -309,6 +367,7 @@ export class FuzzyIndex {
       this.stats.probes += this.deletions.probes - before;
       for (const id of found) consider(id, this.glyphStart, this.glyphWords);
     }
+    if (inflected) return null;
     // Two words run together: a known word (or skeleton) on each side of a split point. Not for two
     // tokens joined: split back where they were, they are the tokens themselves.
     if (deep && len >= 7) {

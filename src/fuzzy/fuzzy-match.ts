@@ -10,6 +10,7 @@ import {
   fuzzyIndex,
   TOKEN_STOP,
   TOKEN_SUSPECT,
+  TOKEN_WORD,
   type TokenInfo,
 } from "./fuzzy-index.js";
 import { HASH_PRIME, HASH_SEED, lowerAscii, TOKENS } from "./token-table.js";
@@ -160,6 +161,8 @@ function joinable(t: FuzzyTokens, k: number, info: TokenInfo[]): boolean {
   const a = info[k].flags;
   const b = info[k + 1].flags;
   if (((a | b) & TOKEN_STOP) !== 0) return false;
+  // Two words of the names read as themselves ("chondroitin sulfate" is not "chondroitinsulfatase").
+  if ((a & b & TOKEN_WORD) !== 0) return false;
   if ((a & b & TOKEN_SUSPECT) !== 0) return true;
   if ((a & TOKEN_SUSPECT) !== 0) return t.end[k + 1] - t.begin[k + 1] <= MAX_STUB;
   if ((b & TOKEN_SUSPECT) !== 0) return t.end[k] - t.begin[k] <= MAX_STUB;
@@ -179,6 +182,8 @@ interface Found {
   nameLen: number;
   seg: number;
   ambiguous: boolean;
+  /** Characters of the first token before the name (an article run into it: "AG protein"). */
+  lead: number;
 }
 
 /** Options of {@link fuzzyAnnotate}. */
@@ -196,6 +201,10 @@ export type FuzzyAnnotation = Omit<Annotation, "matching"> & { matching: "fuzzy"
 const JOIN_COST = 0.3;
 /** Fuzzy matches of a single word need a token at least this long. */
 const MIN_SINGLE_FUZZY = 5;
+/** Extra cost of reading a token as a name's next word it is not a candidate of (see the walk). */
+const CONTEXT_COST = 0.25;
+/** Nodes with more children than this are not searched for a token in context. */
+const MAX_CONTEXT_CHILDREN = 128;
 
 /**
  * Annotates `text` against `lexicons` tolerating OCR errors. Tokens are read as dictionary words
@@ -225,7 +234,7 @@ export function fuzzyAnnotate(
     for (let s = 0; s < segments.length; s++) {
       const idx = fuzzyIndex(segments[s]);
       for (let k = 0; k < t.count; k++) info[k] = idx.tokenById(t.ids[k], t.epoch);
-      walkSegment(idx, segments[s], t, info, s, threshold, found);
+      walkSegment(idx, segments[s], text, t, info, s, threshold, found);
     }
     if (found.length === 0) continue;
     // Distinct spans → overlap policy → every kept candidate.
@@ -250,7 +259,7 @@ export function fuzzyAnnotate(
       const f = found[k];
       const seg = segments[f.seg];
       const idx = fuzzyIndex(seg);
-      const begin = t.begin[f.first];
+      const begin = t.begin[f.first] + f.lead;
       const end = t.end[f.last];
       const confidence = f.cost === 0 ? 1 : Math.max(0, 1 - f.cost / Math.max(f.covLen, f.nameLen));
       for (let p = idx.nodeHead[f.node]; p >= 0; p = idx.postNext[p]) {
@@ -272,6 +281,15 @@ export function fuzzyAnnotate(
   return out;
 }
 
+/** Whether `text[from, to)` is all capital letters or digits. */
+function isCapitals(text: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (!((c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39))) return false;
+  }
+  return true;
+}
+
 function hasLivePosting(idx: FuzzyIndex, node: number, seg: { isLive(doc: number): boolean }): boolean {
   for (let p = idx.nodeHead[node]; p >= 0; p = idx.postNext[p]) if (seg.isLive(idx.postDoc[p])) return true;
   return false;
@@ -280,6 +298,7 @@ function hasLivePosting(idx: FuzzyIndex, node: number, seg: { isLive(doc: number
 function walkSegment(
   idx: FuzzyIndex,
   segment: TagSegment,
+  text: string,
   t: FuzzyTokens,
   info: TokenInfo[],
   seg: number,
@@ -298,6 +317,7 @@ function walkSegment(
   // Best found per span in this segment: key → index in `found`.
   const best = new Map<number, number>();
   const baseFound = found.length;
+  let lead = 0;
 
   const record = (
     first: number,
@@ -312,13 +332,19 @@ function walkSegment(
     if (cost > 0) {
       const conf = 1 - cost / Math.max(covLen, nameLen);
       if (conf < threshold) return;
-      if (nw === 1 && first === last && t.words[first].length < MIN_SINGLE_FUZZY) return;
+      // One word with more than confusable glyphs: both the token and the name must be long enough.
+      if (
+        nw === 1 &&
+        first === last &&
+        (t.words[first].length < MIN_SINGLE_FUZZY || (cost > 0.5 && nameLen < MIN_SINGLE_FUZZY))
+      )
+        return;
     }
     const key = first * 4096 + (last - first);
     const at = best.get(key);
     if (at === undefined) {
       best.set(key, found.length);
-      found.push({ first, last, node, cost, covLen, nameLen, seg, ambiguous: false });
+      found.push({ first, last, node, cost, covLen, nameLen, seg, ambiguous: false, lead });
       return;
     }
     const f = found[at];
@@ -328,6 +354,7 @@ function walkSegment(
       f.covLen = covLen;
       f.nameLen = nameLen;
       f.ambiguous = false;
+      f.lead = lead;
     } else if (cost === f.cost && node !== f.node && cost > 0) f.ambiguous = true;
   };
 
@@ -344,12 +371,14 @@ function walkSegment(
     if (k >= n || nw >= maxWords) return;
     const sep = k > first ? 1 : 0;
     const a1 = single[k];
+    let extended = false;
     if (a1 !== null) {
       const cl = covLen + sep + t.words[k].length;
       for (let r = 0; r < a1.length; r++) {
         const alt = a1[r];
         let c = idx.child(node, alt.w0);
         if (c < 0) continue;
+        extended = true;
         let nl = nameLen + sep + words[alt.w0].length;
         let w = nw + 1;
         if (alt.w1 >= 0) {
@@ -361,6 +390,23 @@ function walkSegment(
         const cc = cost + alt.cost;
         record(first, k, c, cc, cl, nl, w);
         if (t.gap[k] !== GAP_BLOCK) walk(first, k + 1, c, cc, cl, nl, w);
+      }
+    }
+    // Inside a name begun, a token none of whose readings goes on may still be its next word misread
+    // as another real word ("plasma membrane hounded cell projection").
+    const word = t.words[k];
+    if (node !== 0 && !extended && word.length >= MIN_SINGLE_FUZZY && (info[k].flags & TOKEN_STOP) === 0) {
+      const near: number[] = [];
+      // A real word may be misread into another only by a confusion or one edit ("hounded"), not by
+      // a change of meaning ("dependent" for "independent").
+      const maxEdits = (info[k].flags & TOKEN_SUSPECT) !== 0 ? Number.POSITIVE_INFINITY : 1;
+      idx.childrenNear(node, word, MAX_CONTEXT_CHILDREN, maxEdits, near);
+      const cl = covLen + sep + word.length;
+      for (let r = 0; r < near.length; r += 3) {
+        const nl = nameLen + sep + words[near[r]].length;
+        const cc = cost + near[r + 2] + CONTEXT_COST;
+        record(first, k, near[r + 1], cc, cl, nl, nw + 1);
+        if (t.gap[k] !== GAP_BLOCK) walk(first, k + 1, near[r + 1], cc, cl, nl, nw + 1);
       }
     }
     const a2 = pair[k];
@@ -387,8 +433,20 @@ function walkSegment(
   };
 
   for (let k = 0; k < n; k++) {
-    if (single[k] === null && pair[k] === null) continue;
-    walk(k, k, 0, 0, 0, 0, 0);
+    if (single[k] !== null || pair[k] !== null) walk(k, k, 0, 0, 0, 0, 0);
+    // The article "a" run into a name's first word ("AG protein-coupled receptor"): the rest must be a
+    // word of the names, long or written in capitals (a symbol), and more words of the name must follow.
+    const w = t.words[k];
+    if (w.length >= 2 && w.charCodeAt(0) === 0x61 && t.gap[k] !== GAP_BLOCK) {
+      const rest = w.slice(1);
+      const rw = idx.vocab.get(rest);
+      if (rw === undefined || (rest.length < 4 && !isCapitals(text, t.begin[k] + 1, t.end[k]))) continue;
+      const c = idx.child(0, rw);
+      if (c < 0) continue;
+      lead = 1;
+      walk(k, k + 1, c, JOIN_COST, rest.length, rest.length, 1);
+      lead = 0;
+    }
   }
   // Drop ambiguous fuzzy spans and spans whose names are all dead.
   let w = baseFound;

@@ -1,0 +1,57 @@
+import { describe, expect, it } from "vitest";
+import { Lexicon } from "../../src/annotate/lexicon.js";
+import { fuzzyAnnotate } from "../../src/fuzzy/index.js";
+
+// Gene Ontology terms and synonyms (r-bioc-go.db), with the OCR errors Tesseract made of them in
+// bench/quality (GO definitions rendered at 100-150 dpi).
+const lex = new Lexicon("go", [
+  { id: "GO:0120025", names: ["plasma membrane bounded cell projection"] },
+  { id: "GO:0007186", names: ["G protein-coupled receptor signaling pathway"] },
+  { id: "GO:0019722", names: ["calcium-mediated signaling"] },
+  { id: "GO:0035374", names: ["chondroitin sulfate binding"] },
+  { id: "GO:0003943", names: ["N-acetylgalactosamine-4-sulfatase", "chondroitinsulfatase"] },
+  { id: "GO:0000785", names: ["chromatin"] },
+  { id: "GO:0007062", names: ["sister chromatid cohesion"] },
+  { id: "GO:0051320", names: ["S phase"] },
+  { id: "GO:0043005", names: ["neuron projection", "nerve fiber"] },
+  { id: "GO:0005634", names: ["nucleus"] },
+  { id: "X:hach", names: ["HACH"] },
+]);
+const fuzzy = (text: string) => fuzzyAnnotate(text, [lex]).map((a) => [a.id, a.coveredText]);
+
+describe("fuzzy matching of what Tesseract does", () => {
+  it("reads a real word as the next word of a name begun, by a confusion or one edit", () => {
+    expect(fuzzy("the plasma membrane hounded cell projection")).toEqual([
+      ["GO:0120025", "plasma membrane hounded cell projection"],
+    ]);
+    // An inflection is not a misreading.
+    expect(fuzzy("along nerve fibers")).toEqual([]);
+  });
+
+  it("finds a name whose first word has the article run into it, from the name's first letter", () => {
+    const text = "NADP. AG\nprotein-coupled receptor signaling pathway initiated";
+    const [a, ...rest] = fuzzyAnnotate(text, [lex]);
+    expect(rest).toEqual([]);
+    expect(a.id).toBe("GO:0007186");
+    expect(a.coveredText).toBe("G\nprotein-coupled receptor signaling pathway");
+    expect(a.begin).toBe(text.indexOf("G\n"));
+    // A lower-case one-letter rest is the word "as", not "a" + "S phase".
+    expect(fuzzy("as phase")).toEqual([]);
+  });
+
+  it("joins a garbled piece with a stub, but not two words of the names", () => {
+    expect(fuzzy("calc tam-mediated signaling")).toEqual([["GO:0019722", "calc tam-mediated signaling"]]);
+    expect(fuzzy("chondroitin sulfate binding")).toEqual([["GO:0035374", "chondroitin sulfate binding"]]);
+    expect(fuzzy("of chondroitin sulfate")).toEqual([]);
+  });
+
+  it("leaves a token legible as an inflection of a name's word alone", () => {
+    expect(fuzzy("sister chromatids")).toEqual([]);
+    expect(fuzzy("chromatln")).toEqual([["GO:0000785", "chromatln"]]);
+  });
+
+  it("needs five letters on both sides for one word read with more than a confusion", () => {
+    expect(fuzzy("whach")).toEqual([]);
+    expect(fuzzy("nucleas")).toEqual([["GO:0005634", "nucleas"]]);
+  });
+});
