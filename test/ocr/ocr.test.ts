@@ -118,6 +118,16 @@ describe("OCR (PaddleOCR v4 on ONNX Runtime)", () => {
     expect((await ocr.recognize(blank)).words).toEqual([]);
   });
 
+  it("runs the recognizer at a height from 32 to 48 only", async () => {
+    await expect(createOcr({ recHeight: 30 })).rejects.toThrow(RangeError);
+    const tall = await createOcr({ threads: 1, recHeight: 48 });
+    try {
+      expect((await tall.recognize(fixture("lines.png"))).text).toBe(lines.text);
+    } finally {
+      await tall.close();
+    }
+  });
+
   it("rejects bytes that are not an image", async () => {
     await expect(ocr.recognize(Buffer.from("not an image"))).rejects.toBeInstanceOf(ImageDecodeError);
   });

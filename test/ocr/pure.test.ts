@@ -6,6 +6,7 @@ import { cer } from "../../src/ocr/cer.js";
 import { minAreaRect, unclip } from "../../src/ocr/geometry.js";
 import { hocrToText, parseHocr } from "../../src/ocr/hocr.js";
 import { inkBounds, type RgbImage } from "../../src/ocr/image.js";
+import { OnnxShapeError, withInputDim } from "../../src/ocr/onnx-shape.js";
 import type { OcrWord } from "../../src/ocr/types.js";
 
 const fixture = (f: string) => new URL(`../fixtures/ocr/${f}`, import.meta.url);
@@ -50,6 +51,33 @@ describe("inkBounds", () => {
 
   it("is undefined on a blank page", () => {
     expect(inkBounds(page(50, 40, 255), 8)).toBeUndefined();
+  });
+});
+
+/** A length-delimited protobuf field (numbers and lengths below 16 and 128). */
+const msg = (field: number, ...body: number[][]) => [(field << 3) | 2, body.flat().length, ...body.flat()];
+/** A ModelProto whose graph has one input with dims [1, 3, `h` (or the name "h"), 8]. */
+function model(h: number | "h"): Uint8Array {
+  const dim = (v: number | "h") => msg(1, v === "h" ? msg(2, [0x68]) : [0x08, v]);
+  const shape = msg(2, dim(1), dim(3), dim(h), dim(8));
+  const input = msg(11, msg(1, [0x78]), msg(2, msg(1, [0x08, 1], shape)));
+  return Uint8Array.from(msg(7, msg(1, [0x0a, 0]), input));
+}
+
+describe("withInputDim", () => {
+  it("patches one fixed dimension of a graph input, leaving every other byte alone", () => {
+    const before = model(48);
+    const after = withInputDim(before, 0, 2, 36);
+    expect([...after]).toEqual([...model(36)]);
+    expect([...before]).toEqual([...model(48)]);
+  });
+
+  it("leaves a symbolic dimension as it is and rejects what it cannot patch", () => {
+    const named = model("h");
+    expect(withInputDim(named, 0, 2, 36)).toBe(named);
+    expect(() => withInputDim(model(48), 0, 2, 300)).toThrow(OnnxShapeError);
+    expect(() => withInputDim(model(48), 1, 2, 36)).toThrow(/no graph input/);
+    expect(() => withInputDim(model(48), 0, 4, 36)).toThrow(/no dimension/);
   });
 });
 
