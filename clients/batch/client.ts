@@ -67,11 +67,41 @@ export function annotBody(settings: Omit<AnnotRequest, "text">): (text: string) 
   return (text) => `${head}${JSON.stringify(text)}}`;
 }
 
+/** Something to abort when its call's signal aborts. */
+interface Abortable {
+  abort(reason: unknown): void;
+}
+
+/**
+ * The calls in progress per signal, with one listener per signal rather than one per call: a batch
+ * passes the same signal to thousands of calls, and adding and removing an event listener per call
+ * costs more than the rest of the call's bookkeeping.
+ */
+const inProgress = new WeakMap<AbortSignal, Set<Abortable>>();
+
+function watch(signal: AbortSignal, call: Abortable): void {
+  let calls = inProgress.get(signal);
+  if (!calls) {
+    const set = new Set<Abortable>();
+    calls = set;
+    inProgress.set(signal, set);
+    signal.addEventListener(
+      "abort",
+      () => {
+        for (const c of set) c.abort(signal.reason);
+        set.clear();
+      },
+      { once: true },
+    );
+  }
+  calls.add(call);
+}
+
 /**
  * Collects one response of undici's dispatch API: status and body text. An abort of `signal` aborts the
  * request (and a retry's wait, which the retry layer watches itself).
  */
-class CollectingHandler implements Dispatcher.DispatchHandler {
+class CollectingHandler implements Dispatcher.DispatchHandler, Abortable {
   private status = 0;
   private chunks: Buffer[] = [];
   private controller: Dispatcher.DispatchController | undefined;
@@ -82,12 +112,12 @@ class CollectingHandler implements Dispatcher.DispatchHandler {
     private readonly reject: (e: unknown) => void,
     private readonly signal: AbortSignal | undefined,
   ) {
-    if (signal) signal.addEventListener("abort", this.onAbort, { once: true });
+    if (signal) watch(signal, this);
   }
 
-  private readonly onAbort = () => {
-    this.controller?.abort(this.signal!.reason);
-  };
+  abort(reason: unknown): void {
+    this.controller?.abort(reason as Error);
+  }
 
   onRequestStart(controller: Dispatcher.DispatchController): void {
     this.controller = controller;
@@ -106,7 +136,7 @@ class CollectingHandler implements Dispatcher.DispatchHandler {
   onResponseEnd(): void {
     if (this.settled) return;
     this.settled = true;
-    this.signal?.removeEventListener("abort", this.onAbort);
+    if (this.signal) inProgress.get(this.signal)?.delete(this);
     const { chunks } = this;
     const text = chunks.length === 1 ? chunks[0].toString("utf8") : Buffer.concat(chunks).toString("utf8");
     this.resolve({ status: this.status, text });
@@ -115,7 +145,7 @@ class CollectingHandler implements Dispatcher.DispatchHandler {
   onResponseError(_c: Dispatcher.DispatchController | undefined, error: Error): void {
     if (this.settled) return;
     this.settled = true;
-    this.signal?.removeEventListener("abort", this.onAbort);
+    if (this.signal) inProgress.get(this.signal)?.delete(this);
     this.reject(error);
   }
 }

@@ -117,9 +117,13 @@ export class OrderedWindow<T, R> {
     return this.next - this.head >= this.window || this.failure !== undefined;
   }
 
-  /** Starts `fn(item)`, or queues it until a call ends. Only when not {@link full}. */
+  /**
+   * Starts `fn(item)`, or queues it until a call ends. Only when not {@link full}; after a failure it
+   * throws that failure (which may come between {@link room} resolving and this call).
+   */
   push(item: T): void {
-    if (this.full) throw new Error("OrderedWindow.push while full");
+    if (this.failure) throw this.failure.error;
+    if (this.next - this.head >= this.window) throw new Error("OrderedWindow.push while full");
     const index = this.next++;
     if (this.running < this.concurrency && this.holds === 0) this.start(index, item);
     else this.queue.push({ index, item });

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SodaClient } from "../../../clients/batch/client.js";
+import { annotBody, SodaClient } from "../../../clients/batch/client.js";
 import {
   isDocumentError,
   isSodaClientError,
@@ -85,6 +85,62 @@ describe("SodaClient against the service", () => {
       .annot({ lexicon: "countries", text: "x", matching: "nope" as "lower" })
       .catch((x) => x);
     expect(isSodaHttpError(bad) && bad.status === 400 && isDocumentError(bad)).toBe(true);
+  });
+
+  it("answers annotJson with the annotations as the service wrote them, equal to annot's", async () => {
+    const settings = { lexicon: ["countries", "mesh"], matching: "lower" as const };
+    const body = annotBody(settings);
+    for (const text of [
+      "Crohn disease in France and Viet Nam",
+      "nothing",
+      'Côte d\'Ivoire "q"\t\u2028',
+      "",
+    ]) {
+      expect(body(text)).toBe(JSON.stringify({ ...settings, text }));
+      const json = await client.annotJson(body(text));
+      expect(json).toBe(JSON.stringify((await client.annot({ ...settings, text })).annotations));
+    }
+    expect(annotBody({} as { lexicon: string })("t")).toBe('{"text":"t"}');
+    const e = await client.annotJson(annotBody({ lexicon: "nope" })("x")).catch((x: unknown) => x);
+    expect(isSodaHttpError(e) && e.status === 404 && e.serverCode === "SODA_ERR_UNKNOWN_LEXICON").toBe(true);
+  });
+
+  it("rejects calls whose signal aborts, before or while they are sent", async () => {
+    const before = new AbortController();
+    before.abort();
+    const e1 = await client.annot({ lexicon: "countries", text: "France" }, before).catch((x: unknown) => x);
+    expect((e1 as Error).name).toBe("AbortError");
+    const during = new AbortController();
+    const calls = Array.from({ length: 20 }, () =>
+      client.annotJson(annotBody({ lexicon: "countries" })("France"), during).catch((x: unknown) => x),
+    );
+    during.abort();
+    for (const e of await Promise.all(calls))
+      expect(typeof e === "string" || (e as Error).name === "AbortError").toBe(true);
+    // The client is still good for other calls.
+    expect(await client.annotJson(annotBody({ lexicon: "countries" })("France"))).toMatch(
+      /"coveredText":"France"/,
+    );
+  });
+});
+
+describe("SodaClient.annotJson against other answers", () => {
+  it("falls back to parsing an answer of another shape, and refuses one that is not soda's", async () => {
+    let n = 0;
+    const s = await stub((_req, res) => {
+      n++;
+      if (n === 1) res.end('{ "annotations": [{"id": "X", "begin": 0}], "status": "ok" }');
+      else if (n === 2) res.end('{"status":"ok","annotations":{}}');
+      else res.end('{"status":"nope"}');
+    });
+    const client = new SodaClient({ url: s.url });
+    expect(await client.annotJson('{"lexicon":"l","text":"t"}')).toBe('[{"id":"X","begin":0}]');
+    for (let i = 0; i < 2; i++) {
+      const e = await client.annotJson('{"lexicon":"l","text":"t"}').catch((x: unknown) => x);
+      expect(isSodaClientError(e) && e.code === "SODA_CLIENT_ERR_RESPONSE").toBe(true);
+    }
+    await client.close();
+    await s.close();
   });
 });
 

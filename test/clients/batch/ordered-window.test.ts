@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { orderedMap } from "../../../clients/batch/ordered-window.js";
+import { OrderedWindow, orderedMap } from "../../../clients/batch/ordered-window.js";
 import { backoffDelay, parseRetryAfter, resolveRetryOptions } from "../../../clients/batch/retry.js";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -88,5 +88,149 @@ describe("retry policy", () => {
     expect(parseRetryAfter(["2"])).toBe(2000);
     expect(parseRetryAfter("soon")).toBeUndefined();
     expect(parseRetryAfter(undefined)).toBeUndefined();
+  });
+});
+
+describe("OrderedWindow", () => {
+  /** Pushes `n` inputs the way the runner does, awaiting room when the window is full. */
+  async function pushAll(w: OrderedWindow<number, number>, n: number, onPush = (_i: number) => {}) {
+    for (let i = 0; i < n; i++) {
+      if (w.full) await w.room();
+      onPush(i);
+      w.push(i);
+    }
+    await w.finish();
+  }
+
+  it("hands results over in input order, within the concurrency and the window", async () => {
+    let inFlight = 0;
+    let peak = 0;
+    let pushed = 0;
+    let maxHeld = 0;
+    const out: number[] = [];
+    const w = new OrderedWindow<number, number>(
+      async (i) => {
+        inFlight++;
+        peak = Math.max(peak, inFlight);
+        await sleep(Math.random() * 3);
+        inFlight--;
+        return i * 2;
+      },
+      (r) => {
+        out.push(r);
+        return undefined;
+      },
+      { concurrency: 8, window: 16 },
+    );
+    await pushAll(w, 300, () => {
+      pushed++;
+      maxHeld = Math.max(maxHeld, pushed - out.length);
+    });
+    expect(out).toEqual(Array.from({ length: 300 }, (_, i) => i * 2));
+    expect(peak).toBe(8);
+    expect(maxHeld).toBeLessThanOrEqual(16);
+  });
+
+  it("hands each result its input, and finishes at once on no input", async () => {
+    const seen: [number, string][] = [];
+    const w = new OrderedWindow<string, number>(
+      async (s) => s.length,
+      (r, s) => {
+        seen.push([r, s]);
+        return undefined;
+      },
+      { concurrency: 2 },
+    );
+    await w.finish();
+    for (const s of ["a", "bb", "ccc"]) w.push(s);
+    await w.finish();
+    expect(seen).toEqual([
+      [1, "a"],
+      [2, "bb"],
+      [3, "ccc"],
+    ]);
+  });
+
+  it("starts no call while a promise from each is pending (backpressure), and still finishes", async () => {
+    let held: (() => void) | undefined;
+    let startedWhileHeld = 0;
+    const out: number[] = [];
+    const w = new OrderedWindow<number, number>(
+      async (i) => {
+        if (held) startedWhileHeld++;
+        await sleep(1);
+        return i;
+      },
+      (r) => {
+        out.push(r);
+        if (r % 10 !== 9) return undefined;
+        return new Promise<void>((resolve) => {
+          held = () => {
+            held = undefined;
+            resolve();
+          };
+          setTimeout(() => held?.(), 5);
+        });
+      },
+      { concurrency: 4 },
+    );
+    await pushAll(w, 100);
+    expect(out).toEqual(Array.from({ length: 100 }, (_, i) => i));
+    expect(startedWhileHeld).toBe(0);
+  });
+
+  it("fails at the first failure, even behind a slow head, and starts nothing after it", async () => {
+    let started = 0;
+    const out: number[] = [];
+    let releaseHead: () => void = () => {};
+    const head = new Promise<void>((r) => {
+      releaseHead = r;
+    });
+    const w = new OrderedWindow<number, number>(
+      async (i) => {
+        started++;
+        if (i === 0) await head;
+        if (i === 3) throw new Error("boom 3");
+        return i;
+      },
+      (r) => {
+        out.push(r);
+        return undefined;
+      },
+      { concurrency: 4 },
+    );
+    await expect(pushAll(w, 1000)).rejects.toThrow("boom 3");
+    expect(w.failure).toBeDefined();
+    expect(started).toBeLessThanOrEqual(8);
+    releaseHead();
+    await sleep(1);
+    expect(out).toEqual([]);
+    expect(() => w.push(5)).toThrow("boom 3");
+  });
+
+  it("fails when each throws or its promise rejects", async () => {
+    const throwing = new OrderedWindow<number, number>(
+      async (i) => i,
+      (r) => {
+        if (r === 2) throw new Error("each 2");
+        return undefined;
+      },
+      { concurrency: 2 },
+    );
+    await expect(pushAll(throwing, 10)).rejects.toThrow("each 2");
+    const rejecting = new OrderedWindow<number, number>(
+      async (i) => i,
+      (r) => (r === 1 ? Promise.reject(new Error("write 1")) : undefined),
+      { concurrency: 2 },
+    );
+    await expect(pushAll(rejecting, 10)).rejects.toThrow("write 1");
+  });
+
+  it("rejects bad options", () => {
+    const none = () => undefined;
+    expect(() => new OrderedWindow(async (i: number) => i, none, { concurrency: 0 })).toThrow(/concurrency/);
+    expect(() => new OrderedWindow(async (i: number) => i, none, { concurrency: 4, window: 2 })).toThrow(
+      /window/,
+    );
   });
 });

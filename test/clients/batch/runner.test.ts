@@ -2,6 +2,22 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, wri
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { InputItem } from "../../../clients/batch/documents.js";
+import {
+  isSodaHttpError,
+  SodaConnectionError,
+  SodaHttpError,
+  SodaInputError,
+} from "../../../clients/batch/errors.js";
+import {
+  formatJsonResult,
+  formatResult,
+  type LineSink,
+  type OutputFormat,
+  PartitionOutput,
+} from "../../../clients/batch/output.js";
+import { annotateItems, type OnError, RunCounters } from "../../../clients/batch/runner.js";
+import { type Tagger, withFirstCall } from "../../../clients/batch/taggers.js";
 import type { RunningServer } from "../../../services/soda/server.js";
 import { annotateCommand } from "../../../src/cli/annotate-command.js";
 import { direct, jsonl, makeDocs, readRun, runCli, startService, tempDir } from "./helpers.js";
@@ -181,5 +197,135 @@ describe("the partition runner", () => {
     ]);
     expect(r.code, r.log).toBe(0);
     expect(readRun(output)).toEqual(expected);
+  });
+});
+
+describe("annotateItems (in-process, a fake tagger)", () => {
+  const ann = (text: string, begin: number) => ({
+    id: `E${begin}`,
+    lexicon: "l",
+    begin,
+    end: begin + 1,
+    coveredText: text.slice(begin, begin + 1),
+    confidence: 1,
+  });
+  /** Annotates every `x`, after a random pause (so calls end out of order); "bad" is refused with a 400. */
+  const fake = (withJson: boolean, calls = { n: 0 }): Tagger => {
+    const annotate = async (text: string) => {
+      calls.n++;
+      await new Promise((r) => setTimeout(r, Math.random() * 2));
+      if (text === "bad") throw new SodaHttpError(400, "SODA_ERR_BAD_REQUEST", "bad text");
+      if (text === "down") throw new SodaConnectionError("http://x", new Error("ECONNREFUSED"));
+      return [...text.matchAll(/x/g)].map((m) => ann(text, m.index));
+    };
+    const tagger: Tagger = { annotate, close: async () => {} };
+    if (withJson) tagger.annotateJson = async (text) => JSON.stringify(await annotate(text));
+    return tagger;
+  };
+  const memory = () => {
+    const sink = { text: "", committed: false };
+    const lineSink: LineSink = {
+      write: async (t) => {
+        sink.text += t;
+      },
+      commit: async () => {
+        sink.committed = true;
+      },
+      discard: async () => {},
+    };
+    return { sink, lineSink };
+  };
+  const items = (texts: string[]): InputItem[] => texts.map((text, i) => ({ id: `d${i}`, text }));
+  async function run(
+    texts: string[] | InputItem[],
+    format: OutputFormat,
+    withJson: boolean,
+    onError: OnError,
+  ) {
+    const main = memory();
+    const errors = memory();
+    const output = new PartitionOutput(main.lineSink, format, async () => errors.lineSink);
+    const counters = new RunCounters();
+    const list = typeof texts[0] === "string" ? items(texts as string[]) : (texts as InputItem[]);
+    async function* source() {
+      yield* list;
+    }
+    const failure = await annotateItems(source(), fake(withJson), output, {
+      concurrency: 4,
+      onError,
+      counters,
+    })
+      .then(() => undefined)
+      .catch((e: unknown) => e);
+    return { out: main.sink.text, errors: errors.sink.text, counters, failure };
+  }
+  const texts = Array.from(
+    { length: 300 },
+    (_, i) => "ax bxx c ".repeat(i % 5) + (i % 7 === 0 ? '"x"\t' : ""),
+  );
+
+  it("writes the same JSONL from spliced JSON as from parsed annotations, in order, counted", async () => {
+    const spliced = await run(texts, "jsonl", true, "fail");
+    const parsed = await run(texts, "jsonl", false, "fail");
+    expect(spliced.failure).toBeUndefined();
+    expect(spliced.out).toBe(parsed.out);
+    const lines = spliced.out.trim().split("\n");
+    expect(lines.map((l) => (JSON.parse(l) as { id: string }).id)).toEqual(texts.map((_, i) => `d${i}`));
+    const total = texts.reduce((n, t) => n + [...t.matchAll(/x/g)].length, 0);
+    expect(spliced.counters.annotations).toBe(total);
+    expect(parsed.counters.annotations).toBe(total);
+    expect(spliced.counters.documents).toBe(300);
+    expect(formatJsonResult("d", "[]")).toBe(formatResult("d", [], "jsonl"));
+    expect(formatJsonResult(undefined, "[]")).toBe(formatResult(undefined, [], "jsonl"));
+  });
+
+  it("emits document errors in place with emit, and stops at the first with fail", async () => {
+    const mixed = [...items(["x", "bad", "xx"]), { id: "d3", error: new SodaInputError("not JSON", "f:4") }];
+    const emitted = await run(mixed, "jsonl", true, "emit");
+    expect(emitted.failure).toBeUndefined();
+    const rows = emitted.out
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { id: string; error?: { code: string } });
+    expect(rows.map((r) => [r.id, r.error?.code])).toEqual([
+      ["d0", undefined],
+      ["d1", "SODA_CLIENT_ERR_HTTP"],
+      ["d2", undefined],
+      ["d3", "SODA_CLIENT_ERR_INPUT"],
+    ]);
+    expect(emitted.counters.errors).toBe(2);
+    const failed = await run(mixed, "jsonl", true, "fail");
+    expect(isSodaHttpError(failed.failure)).toBe(true);
+    // emit still stops on a failure that is not the document's (the service is down).
+    const down = await run(items(["x", "down", "x"]), "jsonl", true, "emit");
+    expect((down.failure as { code?: string }).code).toBe("SODA_CLIENT_ERR_CONNECTION");
+  });
+
+  it("writes standoff from parsed annotations even when the tagger has annotateJson, errors aside", async () => {
+    const r = await run(["x", "bad", "axb"], "standoff", true, "emit");
+    expect(r.out).toBe("d0\tE0\tl\t0\t1\tx\t1\nd2\tE1\tl\t1\t2\tx\t1\n");
+    expect(JSON.parse(r.errors).id).toBe("d1");
+  });
+
+  it("passes annotateJson through withFirstCall, which runs its first call once", async () => {
+    let probes = 0;
+    const calls = { n: 0 };
+    const open = withFirstCall(
+      () => fake(true, calls),
+      async () => {
+        probes++;
+      },
+    );
+    const [a, b] = [open(), open()];
+    expect(a.annotateJson).toBeDefined();
+    expect(await a.annotateJson!("x")).toBe(JSON.stringify([ann("x", 0)]));
+    expect(await b.annotate("xx")).toHaveLength(2);
+    expect(probes).toBe(1);
+    expect(
+      withFirstCall(
+        () => fake(false),
+        async () => {},
+      )().annotateJson,
+    ).toBeUndefined();
   });
 });
