@@ -83,6 +83,12 @@ function checksum(file: Uint8Array): number {
   return crc32(file.subarray(24), crc32(file.subarray(0, 20)));
 }
 
+/** Whether a segment file's bytes match the checksum in its header (false when too short). */
+export function checksumMatches(file: Uint8Array): boolean {
+  if (file.length < HEADER) return false;
+  return new DataView(file.buffer, file.byteOffset, file.byteLength).getUint32(20, true) === checksum(file);
+}
+
 /** Reads u32 words and arrays in the order a {@link Writer} wrote them, as views (no copy). */
 class Reader {
   private p = HEADER;
@@ -107,8 +113,11 @@ class Reader {
   }
 }
 
-/** Checks magic, version, kind, length and checksum; returns the bytes 4-byte aligned. */
-function validate(file: Uint8Array, name: string, kind: number): Uint8Array {
+/**
+ * Checks magic, version, kind, length and (unless `checked`: the caller has just verified it with
+ * {@link checksumMatches}) the checksum; returns the bytes 4-byte aligned.
+ */
+function validate(file: Uint8Array, name: string, kind: number, checked = false): Uint8Array {
   if (file.length < HEADER)
     throw new SegmentCorruptError(name, `${file.length} bytes, shorter than the header`);
   for (let i = 0; i < SEGMENT_MAGIC.length; i++)
@@ -121,7 +130,7 @@ function validate(file: Uint8Array, name: string, kind: number): Uint8Array {
   const length = view.getUint32(16, true);
   if (length !== file.length)
     throw new SegmentCorruptError(name, `${file.length} bytes, header says ${length}`);
-  if (view.getUint32(20, true) !== checksum(file)) throw new SegmentCorruptError(name, "checksum mismatch");
+  if (!checked && !checksumMatches(file)) throw new SegmentCorruptError(name, "checksum mismatch");
   return file.byteOffset % 4 === 0 ? file : file.slice();
 }
 
@@ -203,8 +212,9 @@ export class EntityTable {
   private readonly idBytes: Uint8Array;
   private readonly nameBytes: Uint8Array;
 
-  constructor(file: Uint8Array, name = "entities") {
-    const r = new Reader(validate(file, name, KIND_ENTITIES));
+  /** `checked`: the checksum was verified already ({@link checksumMatches}); the rest is checked. */
+  constructor(file: Uint8Array, name = "entities", checked = false) {
+    const r = new Reader(validate(file, name, KIND_ENTITIES, checked));
     this.docs = r.u32();
     const names = r.u32();
     this.idOffsets = r.array(this.docs + 1);
@@ -246,9 +256,12 @@ export function encodeMode(c: CompiledLexicon): Uint8Array {
   return w.finish(KIND_MODE);
 }
 
-/** Reads a compiled mode from its file, without copying (the FST is covered by the file's checksum). */
-export function decodeMode(file: Uint8Array, name = "mode"): CompiledLexicon {
-  const r = new Reader(validate(file, name, KIND_MODE));
+/**
+ * Reads a compiled mode from its file, without copying (the FST is covered by the file's checksum;
+ * `checked`: as for {@link EntityTable}).
+ */
+export function decodeMode(file: Uint8Array, name = "mode", checked = false): CompiledLexicon {
+  const r = new Reader(validate(file, name, KIND_MODE, checked));
   const mode = dec.decode(r.bytes(r.u32())) as StreamingMode;
   const keys = r.u32();
   const postings = r.u32();
@@ -284,27 +297,42 @@ export function writeFileAtomic(file: string, bytes: Uint8Array): void {
 }
 
 /**
- * Reads a whole file into memory shared between threads (a `SharedArrayBuffer`), so that worker threads
- * can tag against the same segment bytes: memory does not grow with the number of threads.
+ * Reads a segment file into memory shared between threads (a `SharedArrayBuffer`, so that worker
+ * threads tag against the same bytes: memory does not grow with the number of threads), computing its
+ * checksum chunk by chunk as it goes (each chunk is checksummed while still in the CPU cache, not in a second pass over
+ * the whole file). `checked`: the checksum matched (pass it on to {@link EntityTable} or
+ * {@link decodeMode}, which then check the rest of the header only).
  */
-export function readShared(file: string): Uint8Array {
+export function readSegment(file: string): { bytes: Uint8Array; checked: boolean } {
   const fd = openSync(file, "r");
   try {
     const size = fstatSync(fd).size;
     const out = new Uint8Array(new SharedArrayBuffer(size));
     let off = 0;
+    let crc = 0;
     while (off < size) {
-      const n = readSync(fd, out, off, size - off, off);
+      const n = readSync(fd, out, off, Math.min(READ_CHUNK, size - off), off);
       if (n === 0) break;
+      // The checksum skips bytes 20-23 (where it is stored): the first chunk holds the whole header.
+      crc =
+        off === 0
+          ? crc32(out.subarray(24, n), crc32(out.subarray(0, 20)))
+          : crc32(out.subarray(off, off + n), crc);
       off += n;
     }
-    return off === size ? out : out.subarray(0, off);
+    const bytes = off === size ? out : out.subarray(0, off);
+    const checked =
+      off >= HEADER && new DataView(out.buffer, 0, HEADER).getUint32(20, true) === crc && off === size;
+    return { bytes, checked };
   } finally {
     closeSync(fd);
   }
 }
 
-/** A copy of `bytes` in shared memory (see {@link readShared}). */
+/** Bytes per read of {@link readSegment} (at least the header; small enough to stay in the CPU cache). */
+const READ_CHUNK = 4 << 20;
+
+/** A copy of `bytes` in shared memory (see {@link readSegment}). */
 export function toShared(bytes: Uint8Array): Uint8Array {
   const out = new Uint8Array(new SharedArrayBuffer(bytes.length));
   out.set(bytes);
