@@ -5,14 +5,16 @@
  *   lines.png  three lines rendered with ImageMagick (900 × 200)
  *   a4-page    an A4 page at 150 dpi (1240 × 1754, 37 lines of 11 pt Times) rendered from known text
  * CER: Levenshtein over characters of whitespace-normalized text / reference length.
- * Also prints, per page, the CPU seconds of soda's stages (detection, direction, recognition) and the
- * recognizer's work: its input columns (48 pixels high) and CPU microseconds per column.
+ * Each page is read `--repeat` times; the run with the least CPU time is reported (CPU seconds are the
+ * goal's measure, and a machine shared with other jobs stretches wall times). Also prints, per page,
+ * the CPU seconds of soda's stages (detection, direction, recognition) and the recognizer's work: its
+ * input columns and CPU microseconds per column.
  * Run: npm run build && node dist/bench/ocr/run.js [--threads N] [--repeat N]
- *   [--det-max-side PX] [--rec-width-scale X]   (engine settings, to measure speed against CER)
+ *   [--det-max-side PX] [--rec-width-scale X] [--rec-height PX]   (engine settings: speed against CER)
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
-import { availableParallelism } from "node:os";
+import { availableParallelism, loadavg } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -40,11 +42,13 @@ const { values } = parseArgs({
     repeat: { type: "string", default: "3" },
     "det-max-side": { type: "string" },
     "rec-width-scale": { type: "string" },
+    "rec-height": { type: "string" },
   },
 });
 const settings = {
   ...(values["det-max-side"] ? { detMaxSide: Number(values["det-max-side"]) } : {}),
   ...(values["rec-width-scale"] ? { recWidthScale: Number(values["rec-width-scale"]) } : {}),
+  ...(values["rec-height"] ? { recHeight: Number(values["rec-height"]) } : {}),
 };
 const repeat = Number(values.repeat);
 const dir = fixtures();
@@ -70,14 +74,15 @@ for (const threads of threadCounts) {
   const ocr = await createOcr({ threads, ...settings, onStageTimes: (t) => (stages = t) });
   await ocr.recognize(pages[1].image); // warm-up
   for (const p of pages) {
-    let best = { wall: Number.POSITIVE_INFINITY, cpu: 0, text: "", stages };
+    let best = { wall: 0, cpu: Number.POSITIVE_INFINITY, text: "", stages };
     for (let r = 0; r < repeat; r++) {
       const c0 = process.cpuUsage();
       const t0 = performance.now();
       const page = await ocr.recognize(p.image);
       const wall = (performance.now() - t0) / 1000;
       const c = process.cpuUsage(c0);
-      if (wall < best.wall) best = { wall, cpu: (c.user + c.system) / 1e6, text: page.text, stages };
+      const cpu = (c.user + c.system) / 1e6;
+      if (cpu < best.cpu) best = { wall, cpu, text: page.text, stages };
     }
     rows.push({
       engine: `soda (${threads} thread${threads > 1 ? "s" : ""})`,
@@ -126,7 +131,9 @@ if (tesseract) {
       const wall = (performance.now() - t0) / 1000;
       const c1 = childrenCpuSeconds();
       const cpu = c0 === undefined || c1 === undefined ? undefined : c1 - c0;
-      if (wall < best.wall) best = { wall, text, cpu };
+      // The least CPU time where it is known (a loaded machine stretches wall times), else wall time.
+      if (cpu === undefined ? wall < best.wall : best.cpu === undefined || cpu < best.cpu)
+        best = { wall, text, cpu };
     }
     rows.push({
       engine: `${tesseract} (1 thread)`,
@@ -139,7 +146,7 @@ if (tesseract) {
 } else console.log("tesseract is not installed: only soda's OCR is measured");
 
 console.log(
-  `best of ${repeat} runs per page; ${availableParallelism()} cores; settings ${JSON.stringify(settings)}\n`,
+  `the run with the least CPU time of ${repeat} per page; ${availableParallelism()} cores; load ${loadavg()[0].toFixed(1)}; settings ${JSON.stringify(settings)}\n`,
 );
 console.log("| engine | page | CER | s/page (wall) | CPU s/page |");
 console.log("|---|---|---|---|---|");
