@@ -95,6 +95,8 @@ export class FuzzyIndex {
   private byIdEpoch = -1;
   private readonly joinMemo = new Map<string, Alt[] | null>();
   private readonly found: number[] = [];
+  private seenAt: Int32Array = new Int32Array(0);
+  private stampNow = 0;
   readonly stats: FuzzyStats = { generations: 0, probes: 0, scored: 0 };
 
   constructor(seg: TagSegment) {
@@ -147,6 +149,7 @@ export class FuzzyIndex {
     }
     this.buildChildren();
     this.buildSkeletons();
+    this.seenAt = new Int32Array(this.words.length);
   }
 
   private childOrAdd(node: number, word: number): number {
@@ -330,17 +333,19 @@ export class FuzzyIndex {
   private generate(token: string, deep: boolean): Alt[] | null {
     const alts: Alt[] = [];
     const len = token.length;
-    if (len < 4 || /^[0-9]+$/.test(token)) return null;
+    if (len < 4 || isNumber(token)) return null;
     this.stats.generations++;
     // Two tokens joined already paid for one error: half an edit less.
     const max = maxTokenEdits(len) - (deep ? 0 : 0.5);
-    const seen = new Set<number>();
+    // Words scored for this token carry its stamp: no set to allocate per generation.
+    const stamp = ++this.stampNow;
+    const seenAt = this.seenAt;
     let inflected = false;
     const consider = (sid: number, start: Int32Array, list: Int32Array) => {
       for (let p = start[sid]; p < start[sid + 1]; p++) {
         const w = list[p];
-        if (seen.has(w)) continue;
-        seen.add(w);
+        if (seenAt[w] === stamp) continue;
+        seenAt[w] = stamp;
         const word = this.words[w];
         // An inflection or a truncation is no OCR error ("tRNAs", "chromatids", "cytoplasmic"): the
         // stemming modes are for those. A close one means the token is legible as that word's
@@ -438,6 +443,14 @@ export function isRealWord(token: string): boolean {
     /^(?:re|un|out|over|under|non|pre|post|anti|super|sub)[a-z]{4,}$/.test(token) &&
     isRealWord(token.replace(/^(?:re|un|out|over|under|non|pre|post|anti|super|sub)/, ""))
   );
+}
+
+function isNumber(token: string): boolean {
+  for (let i = 0; i < token.length; i++) {
+    const c = token.charCodeAt(i);
+    if (c < 0x30 || c > 0x39) return false;
+  }
+  return true;
 }
 
 /** Words grouped by a key: key → group id, and the word ids of each group (CSR). */

@@ -53,7 +53,8 @@ export function fuzzyTokens(text: string): FuzzyTokens {
 
 function scan(text: string): FuzzyTokens {
   const n = text.length;
-  let cap = 64;
+  // English runs about six characters a token: one allocation for most texts.
+  let cap = 16 + (n >> 2);
   let begin: Int32Array = new Int32Array(cap);
   let end: Int32Array = new Int32Array(cap);
   let gap = new Uint8Array(cap);
@@ -437,14 +438,15 @@ function walkSegment(
     // The article "a" run into a name's first word ("AG protein-coupled receptor"): the rest must be a
     // word of the names, long or written in capitals (a symbol), and more words of the name must follow.
     const w = t.words[k];
-    if (w.length >= 2 && w.charCodeAt(0) === 0x61 && t.gap[k] !== GAP_BLOCK) {
-      const rest = w.slice(1);
-      const rw = idx.vocab.get(rest);
-      if (rw === undefined || (rest.length < 4 && !isCapitals(text, t.begin[k] + 1, t.end[k]))) continue;
+    if (w.length < 2 || w.charCodeAt(0) !== 0x61 || t.gap[k] === GAP_BLOCK) continue;
+    // Checked before any allocation: most tokens starting with "a" are English words.
+    if (w.length < 5 ? isCapitals(text, t.begin[k] + 1, t.end[k]) : (info[k].flags & TOKEN_SUSPECT) !== 0) {
+      const rw = idx.vocab.get(w.slice(1));
+      if (rw === undefined) continue;
       const c = idx.child(0, rw);
       if (c < 0) continue;
       lead = 1;
-      walk(k, k + 1, c, JOIN_COST, rest.length, rest.length, 1);
+      walk(k, k + 1, c, JOIN_COST, w.length - 1, w.length - 1, 1);
       lead = 0;
     }
   }
