@@ -114,6 +114,10 @@ class TokenMemo {
   private readonly keyLen = new Int32Array(TokenMemo.SLOTS).fill(-1);
   private readonly valStart = new Int32Array(TokenMemo.SLOTS);
   private readonly valLen = new Int32Array(TokenMemo.SLOTS);
+  /** FNV-1a hash of each value (the token as emitted), so the analyzer need not hash it again. */
+  private readonly valHash = new Int32Array(TokenMemo.SLOTS);
+  /** Hash of the value the last successful {@link apply} emitted. */
+  lastHash = 0;
   private pool = new Uint8Array(1 << 20);
   private poolLen = 0;
   private used = 0;
@@ -122,14 +126,18 @@ class TokenMemo {
 
   /**
    * Rewrites `t.bytes[from, t.byteLength)` in place with the memoized result; returns false when the
-   * token is to be dropped.
+   * token is to be dropped. `hash` is the FNV-1a hash of those bytes when the caller has it (0: compute
+   * it). On success {@link lastHash} is the hash of the bytes written (0: not known).
    */
-  apply(t: AnalyzedText, from: number): boolean {
+  apply(t: AnalyzedText, from: number, hash = 0): boolean {
     const bytes = t.bytes;
     const to = t.byteLength;
     const len = to - from;
-    let h = 0x811c9dc5;
-    for (let i = from; i < to; i++) h = Math.imul(h ^ bytes[i], 0x01000193);
+    let h = hash;
+    if (h === 0) {
+      h = 0x811c9dc5;
+      for (let i = from; i < to; i++) h = Math.imul(h ^ bytes[i], 0x01000193);
+    }
     const mask = TokenMemo.SLOTS - 1;
     let s = h & mask;
     const pool = this.pool;
@@ -156,6 +164,7 @@ class TokenMemo {
     if (len + (enc?.length ?? 0) > pool.length / 4) {
       // Too big to remember (a pathological token): transform without memoizing.
       if (enc === null) return false;
+      this.lastHash = 0;
       t.byteLength = from;
       t.reserve(enc.length);
       t.bytes.set(enc, from);
@@ -177,6 +186,9 @@ class TokenMemo {
     } else {
       this.valStart[s] = this.poolLen;
       this.valLen[s] = enc.length;
+      let vh = 0x811c9dc5;
+      for (let i = 0; i < enc.length; i++) vh = Math.imul(vh ^ enc[i], 0x01000193);
+      this.valHash[s] = vh;
       p.set(enc, this.poolLen);
       this.poolLen += enc.length;
     }
@@ -188,9 +200,14 @@ class TokenMemo {
     const vl = this.valLen[s];
     if (vl < 0) return false;
     t.byteLength = from;
-    t.reserve(vl);
-    t.bytes.set(this.pool.subarray(this.valStart[s], this.valStart[s] + vl), from);
+    if (from + vl > t.bytes.length) t.reserve(vl);
+    // A byte loop, not set(subarray()): a stemmed token is a few bytes, and a view per token is garbage.
+    const out = t.bytes;
+    const pool = this.pool;
+    const vs = this.valStart[s];
+    for (let i = 0; i < vl; i++) out[from + i] = pool[vs + i];
     t.byteLength = from + vl;
+    this.lastHash = this.valHash[s];
     return true;
   }
 
@@ -327,7 +344,7 @@ export class Analyzer {
           i = j;
           continue;
         }
-        if (memo.apply(into, from)) this.push(into, i, j, from, block, 0);
+        if (memo.apply(into, from, h)) this.push(into, i, j, from, block, memo.lastHash);
         else {
           into.byteLength = from;
           into.dropped++;
