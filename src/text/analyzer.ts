@@ -104,25 +104,24 @@ function surrogateClass(text: string, i: number): number {
 
 /**
  * Memo of the last steps of a chain (stop words, stemming) per distinct token, keyed by the token's
- * bytes in an open-addressing table over typed arrays: a token seen before costs one hash and one
- * compare, no string. Bounded: cleared when full.
+ * bytes in an open-addressing table: a token seen before costs one hash probe and one compare, no
+ * string. Each slot is one 32-byte record (key length or -1 for empty, key hash, pool offset, value
+ * length or -1 for "drop", value hash), and a key's bytes are followed in the pool by its value's, so
+ * a hit touches about two cache lines. Bounded: cleared when full.
  */
 class TokenMemo {
   private static readonly SLOTS = 1 << 16;
-  private readonly hashes = new Int32Array(TokenMemo.SLOTS);
-  private readonly keyStart = new Int32Array(TokenMemo.SLOTS);
-  private readonly keyLen = new Int32Array(TokenMemo.SLOTS).fill(-1);
-  private readonly valStart = new Int32Array(TokenMemo.SLOTS);
-  private readonly valLen = new Int32Array(TokenMemo.SLOTS);
-  /** FNV-1a hash of each value (the token as emitted), so the analyzer need not hash it again. */
-  private readonly valHash = new Int32Array(TokenMemo.SLOTS);
-  /** Hash of the value the last successful {@link apply} emitted. */
-  lastHash = 0;
+  /** Records of 8 int32: KEY_LEN, HASH, START, VAL_LEN, VAL_HASH, unused. */
+  private readonly slots = new Int32Array(TokenMemo.SLOTS * 8);
   private pool = new Uint8Array(1 << 20);
   private poolLen = 0;
   private used = 0;
+  /** Hash of the value the last successful {@link apply} emitted (0: not known). */
+  lastHash = 0;
 
-  constructor(private readonly transform: (word: string) => string | null) {}
+  constructor(private readonly transform: (word: string) => string | null) {
+    this.clear();
+  }
 
   /**
    * Rewrites `t.bytes[from, t.byteLength)` in place with the memoized result; returns false when the
@@ -139,13 +138,15 @@ class TokenMemo {
       for (let i = from; i < to; i++) h = Math.imul(h ^ bytes[i], 0x01000193);
     }
     const mask = TokenMemo.SLOTS - 1;
-    let s = h & mask;
+    const slots = this.slots;
     const pool = this.pool;
+    let s = h & mask;
     for (;;) {
-      const kl = this.keyLen[s];
+      const r = s << 3;
+      const kl = slots[r];
       if (kl < 0) break;
-      if (kl === len && this.hashes[s] === h) {
-        const ks = this.keyStart[s];
+      if (kl === len && slots[r + 1] === h) {
+        const ks = slots[r + 2];
         let eq = true;
         for (let i = 0; i < len; i++) {
           if (pool[ks + i] !== bytes[from + i]) {
@@ -153,7 +154,7 @@ class TokenMemo {
             break;
           }
         }
-        if (eq) return this.emit(t, from, s);
+        if (eq) return this.emit(t, from, r);
       }
       s = (s + 1) & mask;
     }
@@ -175,44 +176,44 @@ class TokenMemo {
       this.clear();
       s = h & mask;
     }
-    const p = this.pool;
-    this.hashes[s] = h;
-    this.keyStart[s] = this.poolLen;
-    this.keyLen[s] = len;
-    p.set(bytes.subarray(from, to), this.poolLen);
+    const r = s << 3;
+    slots[r] = len;
+    slots[r + 1] = h;
+    slots[r + 2] = this.poolLen;
+    pool.set(bytes.subarray(from, to), this.poolLen);
     this.poolLen += len;
-    if (enc === null) {
-      this.valLen[s] = -1;
-    } else {
-      this.valStart[s] = this.poolLen;
-      this.valLen[s] = enc.length;
+    if (enc === null) slots[r + 3] = -1;
+    else {
+      slots[r + 3] = enc.length;
+      pool.set(enc, this.poolLen);
+      this.poolLen += enc.length;
       let vh = 0x811c9dc5;
       for (let i = 0; i < enc.length; i++) vh = Math.imul(vh ^ enc[i], 0x01000193);
-      this.valHash[s] = vh;
-      p.set(enc, this.poolLen);
-      this.poolLen += enc.length;
+      slots[r + 4] = vh;
     }
     this.used++;
-    return this.emit(t, from, s);
+    return this.emit(t, from, r);
   }
 
-  private emit(t: AnalyzedText, from: number, s: number): boolean {
-    const vl = this.valLen[s];
+  /** Writes the value of record `r` over the token at `from` (false: the token is dropped). */
+  private emit(t: AnalyzedText, from: number, r: number): boolean {
+    const slots = this.slots;
+    const vl = slots[r + 3];
     if (vl < 0) return false;
     t.byteLength = from;
     if (from + vl > t.bytes.length) t.reserve(vl);
     // A byte loop, not set(subarray()): a stemmed token is a few bytes, and a view per token is garbage.
     const out = t.bytes;
     const pool = this.pool;
-    const vs = this.valStart[s];
+    const vs = slots[r + 2] + slots[r];
     for (let i = 0; i < vl; i++) out[from + i] = pool[vs + i];
     t.byteLength = from + vl;
-    this.lastHash = this.valHash[s];
+    this.lastHash = slots[r + 4];
     return true;
   }
 
   private clear(): void {
-    this.keyLen.fill(-1);
+    for (let r = 0; r < this.slots.length; r += 8) this.slots[r] = -1;
     this.poolLen = 0;
     this.used = 0;
   }
