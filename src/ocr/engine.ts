@@ -60,12 +60,14 @@ export interface OcrOptions {
   dictionary?: string;
 }
 
-/** CPU seconds of one page's stages, and the work recognition did: its input columns (48 pixels high). */
+/** CPU seconds of one page's stages, and the work recognition did. */
 export interface OcrStageTimes {
   detect: number;
   classify: number;
   recognize: number;
+  /** Lines detected. */
   lines: number;
+  /** Columns of all the recognizer's inputs (each `recHeight` pixels high): its cost is in proportion. */
   recColumns: number;
 }
 
