@@ -119,6 +119,8 @@ class StoredLexicon implements TagLexicon {
  * - `add` stages entries (upsert by lexicon and id); `commit` writes one new segment with just the
  *   staged entries, compiled for every mode in use, and marks their older versions dead. A commit costs
  *   time in proportion to what it adds, not to the lexicon.
+ * - `beginBulk` / `bulkLoad` (what `soda load` uses) skip the staging table: rows go straight into the
+ *   entities table in one transaction that also registers the new segment, all or nothing.
  * - `delete` (an id, scoped to its lexicon) and `deleteLexicon` take effect at once.
  * - Durability: a segment file is written (temporary file, fsync, rename) before the SQLite transaction
  *   that registers it, so a crash at any moment leaves either the old state or the new one: committed
@@ -126,6 +128,8 @@ class StoredLexicon implements TagLexicon {
  *   partial or unregistered file is deleted at start-up and never served, and a file that fails its
  *   checksum is rebuilt from the entities table.
  * - Modes compile on first use (for every segment of the lexicon), then each commit compiles them too.
+ * - A restart reads the entities files and, on a helper thread meanwhile, the files of every mode in
+ *   use ({@link Prefetcher}); each file's checksum is checked as it is read, before it is served.
  */
 export class LexiconStore {
   private readonly db: Database.Database;
