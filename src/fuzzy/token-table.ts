@@ -43,7 +43,7 @@ export class TokenTable {
       }
       s = (s + 1) & this.mask;
     }
-    return this.add(s, hash, text.slice(begin, end).toLowerCase());
+    return this.add(s, hash, own(text.slice(begin, end).toLowerCase()));
   }
 
   /** The id of `word` (taken as is). */
@@ -57,7 +57,7 @@ export class TokenTable {
       if (this.hashes[s] === h && this.strings[id] === word) return id;
       s = (s + 1) & this.mask;
     }
-    return this.add(s, h, word);
+    return this.add(s, h, own(word));
   }
 
   private add(slot: number, hash: number, word: string): number {
@@ -98,6 +98,14 @@ export class TokenTable {
     this.mask = 1023;
     this.epoch++;
   }
+}
+
+/**
+ * `s` as a string of its own: V8 may represent a slice of 13 or more characters as a view of its parent,
+ * and a token kept in the table must not keep a whole document alive.
+ */
+function own(s: string): string {
+  return s.length < 13 ? s : Buffer.from(s, "utf16le").toString("utf16le");
 }
 
 /** Seed and multiplier of the token hash (FNV-1a over UTF-16 units, 32 bits). */
