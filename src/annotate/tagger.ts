@@ -42,14 +42,15 @@ export class Matches {
  * states") become a hash probe and a short byte compare instead of walks through scattered nodes.
  *
  * Direct-mapped and bounded (a collision overwrites). Each slot is one 64-byte record, so a probe
- * touches one or two cache lines (a layout with one array per field touched nine and ran 1.5x slower):
- * int32 fields {@link START} … {@link SEP_OUT}, then the token's bytes from byte {@link BYTES}. A
- * lexicon automaton's outputs are key ordinals, so int32 holds them.
+ * touches one or two cache lines (the first layout, one array per field, touched nine): int32 words
+ * {@link START} … {@link SEP_OUT}, then from word {@link BYTES} the token's bytes, zero-padded to a
+ * multiple of 4 as in {@link AnalyzedText.words}, so a compare reads a word per four bytes. A lexicon
+ * automaton's outputs are key ordinals, so int32 holds them.
  */
 class StepMemo {
   /** Slots: a power of two, at most 2^15 (2 MiB; larger tables measured no faster), fewer for small lexicons. */
   readonly slots: number;
-  /** Int32 fields of a record. */
+  /** Int32 words of a record. */
   static readonly START = 0;
   static readonly HASH = 1;
   static readonly LEN = 2;
@@ -59,11 +60,10 @@ class StepMemo {
   static readonly FIN = 5;
   static readonly SEP = 6;
   static readonly SEP_OUT = 7;
-  /** Byte offset of the token bytes inside a record, and how many fit. */
-  static readonly BYTES = 32;
+  /** Word where the token's bytes start, and how many bytes fit (longer tokens are walked, not kept). */
+  static readonly BYTES = 8;
   static readonly MAX_LEN = 32;
   readonly ints: Int32Array;
-  readonly bytes: Uint8Array;
 
   constructor(keys: number) {
     let slots = 1 << 8;
@@ -71,7 +71,6 @@ class StepMemo {
     this.slots = slots;
     const buffer = new ArrayBuffer(slots * 64);
     this.ints = new Int32Array(buffer);
-    this.bytes = new Uint8Array(buffer);
     for (let s = 0; s < this.slots; s++) this.ints[s * 16 + StepMemo.START] = NONE;
   }
 }
@@ -90,6 +89,7 @@ export function findMatches(lex: CompiledLexicon, text: AnalyzedText, out: Match
   const fst = lex.fst;
   const root = fst.root;
   const bytes = text.bytes;
+  const words = text.words;
   const bs = text.byteStart;
   const be = text.byteEnd;
   const hashes = text.hash;
@@ -101,7 +101,6 @@ export function findMatches(lex: CompiledLexicon, text: AnalyzedText, out: Match
     memos.set(lex, memo);
   }
   const mi = memo.ints;
-  const mb = memo.bytes;
   const MAX = StepMemo.MAX_LEN;
   const mask = memo.slots - 1;
   for (let i = 0; i < n; i++) {
@@ -115,9 +114,10 @@ export function findMatches(lex: CompiledLexicon, text: AnalyzedText, out: Match
       const r = ((h ^ Math.imul(from, 0x9e3779b1)) & mask) << 4;
       let hit = mi[r] === from && mi[r + 2] === len && mi[r + 1] === h;
       if (hit) {
-        const base = (r << 2) + 32;
-        for (let k = 0; k < len; k++) {
-          if (mb[base + k] !== bytes[b0 + k]) {
+        // Four bytes at a time: tokens start at multiples of 4 and are zero-padded (AnalyzedText.words).
+        const w0 = b0 >> 2;
+        for (let w = 0, nw = (len + 3) >> 2; w < nw; w++) {
+          if (mi[r + 8 + w] !== words[w0 + w]) {
             hit = false;
             break;
           }
@@ -155,8 +155,8 @@ export function findMatches(lex: CompiledLexicon, text: AnalyzedText, out: Match
         mi[r + 5] = fin;
         mi[r + 6] = sep;
         mi[r + 7] = sepOut;
-        const base = (r << 2) + 32;
-        for (let k = 0; k < len; k++) mb[base + k] = bytes[b0 + k];
+        const w0 = b0 >> 2;
+        for (let w = 0, nw = (len + 3) >> 2; w < nw; w++) mi[r + 8 + w] = words[w0 + w];
       }
       if (mi[r + 3] === NONE) break;
       acc += mi[r + 4];

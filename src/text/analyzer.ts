@@ -36,7 +36,13 @@ export class AnalyzedText {
   blockBefore: Uint8Array = new Uint8Array(64);
   /** FNV-1a hash of each token's normalized bytes (lets the tagger memoize walks per distinct token). */
   hash: Int32Array = new Int32Array(64);
+  /**
+   * Normalized bytes. Each token starts at a multiple of 4 and is followed by zeros up to the next
+   * one, so tokens can be compared four bytes at a time through {@link words}.
+   */
   bytes: Uint8Array = new Uint8Array(512);
+  /** `bytes` as int32 words (the same memory). */
+  words: Int32Array = new Int32Array(this.bytes.buffer);
   byteLength = 0;
   /** Number of tokens the mode dropped (stop words). */
   dropped = 0;
@@ -61,9 +67,10 @@ export class AnalyzedText {
       this.blockBefore = b;
     }
     if (this.byteLength + moreBytes > this.bytes.length) {
-      const b = new Uint8Array(Math.max(this.bytes.length * 2, this.byteLength + moreBytes));
+      const b = new Uint8Array((Math.max(this.bytes.length * 2, this.byteLength + moreBytes) + 3) & ~3);
       b.set(this.bytes.subarray(0, this.byteLength));
       this.bytes = b;
+      this.words = new Int32Array(b.buffer);
     }
   }
 }
@@ -167,7 +174,7 @@ class TokenMemo {
       if (enc === null) return false;
       this.lastHash = 0;
       t.byteLength = from;
-      t.reserve(enc.length);
+      t.reserve(enc.length + 3);
       t.bytes.set(enc, from);
       t.byteLength = from + enc.length;
       return true;
@@ -201,7 +208,7 @@ class TokenMemo {
     const vl = slots[r + 3];
     if (vl < 0) return false;
     t.byteLength = from;
-    if (from + vl > t.bytes.length) t.reserve(vl);
+    if (from + vl + 3 > t.bytes.length) t.reserve(vl + 3);
     // A byte loop, not set(subarray()): a stemmed token is a few bytes, and a view per token is garbage.
     const out = t.bytes;
     const pool = this.pool;
@@ -274,8 +281,10 @@ export class Analyzer {
     const word = this.lower ? ASCII_WORD_LOWER : ASCII_WORD_SAME;
     const memo = this.memo;
     const cls = CHAR_CLASS;
-    // ASCII tokens write at most one byte per character: reserve once, check nothing per character.
-    into.reserve(n + 8);
+    // An ASCII token writes at most one byte per character and pads to a multiple of 4, so at most
+    // two bytes per character read (a one-letter token and its separator): reserve once, check
+    // nothing per character.
+    into.reserve(2 * n + 8);
     let bytes = into.bytes;
     let block = false;
     let i = 0;
@@ -359,7 +368,7 @@ export class Analyzer {
       i = j;
       // The general path and the memo may have written more than they read (an ASCII token without
       // them writes at most what it read): keep the reserve.
-      if (into.bytes.length - into.byteLength < n - i + 8) into.reserve(n - i + 8);
+      if (into.bytes.length - into.byteLength < 2 * (n - i) + 8) into.reserve(2 * (n - i) + 8);
       bytes = into.bytes;
     }
     return into;
@@ -402,7 +411,7 @@ export class Analyzer {
     if (this.lower) s = s.toLowerCase();
     s = foldToAscii(s);
     if (s.length === 0) return;
-    t.reserve(s.length * 3);
+    t.reserve(s.length * 3 + 3);
     t.byteLength += encoder.encodeInto(s, t.bytes.subarray(from)).written;
     if (this.memo !== null && !this.memo.apply(t, from)) {
       t.byteLength = from;
@@ -426,12 +435,16 @@ export class Analyzer {
     t.byteStart[k] = from;
     t.byteEnd[k] = t.byteLength;
     t.blockBefore[k] = block ? 1 : 0;
+    const bytes = t.bytes;
+    let end = t.byteLength;
     if (hash === 0) {
-      const bytes = t.bytes;
       hash = 0x811c9dc5;
-      for (let i = from; i < t.byteLength; i++) hash = Math.imul(hash ^ bytes[i], 0x01000193);
+      for (let i = from; i < end; i++) hash = Math.imul(hash ^ bytes[i], 0x01000193);
     }
     t.hash[k] = hash;
+    // Zeros up to the next multiple of 4, where the next token starts (see AnalyzedText.words).
+    while ((end & 3) !== 0) bytes[end++] = 0;
+    t.byteLength = end;
   }
 }
 

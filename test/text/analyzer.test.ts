@@ -211,6 +211,40 @@ describe("tokenization and offsets", () => {
     expect(toks(a.analyze("", into))).toEqual([]);
     expect(toks(a.analyze("Crohn", into))).toEqual([[0, 5, "crohn"]]);
   });
+
+  it("starts every token at a multiple of 4 with zeros after it, and words views the same bytes", () => {
+    const soup = fc.array(
+      fc.constantFrom(
+        "a",
+        "Bc",
+        "dé",
+        "x's",
+        "ſ",
+        "β",
+        "😀",
+        "\u0301",
+        " ",
+        "-",
+        "'",
+        "\ud800",
+        BLOCK_CHAR,
+        "the",
+        "running",
+      ),
+      { maxLength: 40 },
+    );
+    fc.assert(
+      fc.property(soup, fc.constantFrom(...STREAMING_MODES), (parts, mode) => {
+        const t = analyzer(mode).analyze(parts.join(""));
+        expect(t.words.buffer).toBe(t.bytes.buffer);
+        for (let k = 0; k < t.count; k++) {
+          expect(t.byteStart[k] % 4).toBe(0);
+          for (let b = t.byteEnd[k]; b % 4 !== 0; b++) expect(t.bytes[b]).toBe(0);
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
 });
 
 describe("modes", () => {
