@@ -223,6 +223,44 @@ export function approxContains(hay: string, needle: string, maxFrac = 0.25): boo
   return false;
 }
 
+/**
+ * The span of `hay` closest to `needle` (Sellers' approximate substring search, free start and end):
+ * `[begin, end)` and its edit distance. O(|needle| × |hay|). Shows what OCR made of a missed name.
+ */
+export function approxFind(hay: string, needle: string): { begin: number; end: number; cost: number } {
+  const m = needle.length;
+  // Per cell: the distance and where in `hay` the alignment started.
+  let prev = new Int32Array(m + 1);
+  let cur = new Int32Array(m + 1);
+  let prevStart = new Int32Array(m + 1);
+  let curStart = new Int32Array(m + 1);
+  for (let i = 0; i <= m; i++) prev[i] = i;
+  let best = { begin: 0, end: 0, cost: m };
+  for (let j = 1; j <= hay.length; j++) {
+    cur[0] = 0;
+    curStart[0] = j;
+    const c = hay.charCodeAt(j - 1);
+    for (let i = 1; i <= m; i++) {
+      let v = prev[i - 1] + (needle.charCodeAt(i - 1) === c ? 0 : 1);
+      let st = i === 1 ? j - 1 : prevStart[i - 1];
+      if (prev[i] + 1 < v) {
+        v = prev[i] + 1;
+        st = prevStart[i];
+      }
+      if (cur[i - 1] + 1 < v) {
+        v = cur[i - 1] + 1;
+        st = i === 1 ? j : curStart[i - 1];
+      }
+      cur[i] = v;
+      curStart[i] = st;
+    }
+    if (cur[m] < best.cost) best = { begin: curStart[m], end: j, cost: cur[m] };
+    [prev, cur] = [cur, prev];
+    [prevStart, curStart] = [curStart, prevStart];
+  }
+  return best;
+}
+
 const squash = (s: string) =>
   s
     .toLowerCase()
@@ -308,7 +346,14 @@ async function main(): Promise<void> {
       const rec = Math.min(lost, Math.max(0, f - l));
       pageLost += lost;
       pageRec += rec;
-      if (rec < lost) misses.push(`p${p} ${id} ${JSON.stringify(coveredOf.get(id))}`);
+      if (rec < lost) {
+        const covered = coveredOf.get(id) ?? "";
+        const near = approxFind(hay, squash(covered));
+        const synonym = clean.find((a) => a.id === id)?.synonym;
+        misses.push(
+          `p${p} ${id} clean ${JSON.stringify(covered)} OCR ${JSON.stringify(hay.slice(near.begin, near.end))} (${near.cost} edits) name ${JSON.stringify(synonym)}`,
+        );
+      }
     }
     for (const a of fuzzy) {
       if ((g.get(a.id) ?? 0) === 0)
