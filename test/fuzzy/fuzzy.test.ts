@@ -179,8 +179,12 @@ describe("fuzzy mode properties", () => {
     const words = text.trim().split(/\s+/);
     const distinct = new Set([...words, ...words.slice(1).map((w, i) => words[i] + w)]).size;
     expect(idx.stats.generations - before.generations).toBeLessThanOrEqual(distinct);
-    // A scan would score tens of thousands of words; the automaton leaves a handful per token.
+    // A scan would score tens of thousands of words; the deletion index leaves a handful per token.
     expect(idx.stats.scored - before.scored).toBeLessThan((idx.stats.generations - before.generations) * 20);
+    // Hash probes per generation depend on the token's length (at most 1 + L + L(L − 1)/2), not on
+    // the 30,000 words.
+    const gens = idx.stats.generations - before.generations;
+    expect(idx.stats.probes - before.probes).toBeLessThanOrEqual(gens * 232);
     expect(idx.vocab.size).toBeGreaterThan(30_000);
   });
 
