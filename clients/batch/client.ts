@@ -277,7 +277,15 @@ export class SodaClient {
    */
   async annotJson(body: string, call: CallOptions = {}): Promise<string> {
     const { status, text } = await this.exchange("POST", "/soda/annot.json", body, call, true);
-    if (status < 400 && text.startsWith(ANNOT_HEAD) && text.endsWith("]}"))
+    // The array is the rest of the answer when no key follows it; a key after it would show as `],"`.
+    // Nothing in an annotation is an array, so `],"` is otherwise only a string ending in `],`: a
+    // false alarm, which takes the slow path below and is still right.
+    if (
+      status < 400 &&
+      text.startsWith(ANNOT_HEAD) &&
+      text.endsWith("]}") &&
+      text.indexOf('],"', ANNOT_HEAD.length) === -1
+    )
       return text.slice(ANNOT_HEAD.length - 1, -1);
     // Not the shape the service writes (another key order, spaces…): the slow, sure way.
     const parsed = this.check<AnnotResponse>("POST", "/soda/annot.json", status, text);

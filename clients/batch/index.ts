@@ -1,6 +1,14 @@
 /** The batch client's public surface: what is not exported here is not API. */
-export { type CallOptions, SodaClient, type SodaClientOptions } from "./client.js";
-export { type InputItem, listPartitions, type Partition, readJsonl, readPartition } from "./documents.js";
+export { annotBody, type CallOptions, SodaClient, type SodaClientOptions } from "./client.js";
+export {
+  type InputItem,
+  listPartitions,
+  type Partition,
+  readJsonl,
+  readJsonlBatches,
+  readPartition,
+  readPartitionBatches,
+} from "./documents.js";
 export {
   isDocumentError,
   isSodaClientError,
@@ -17,7 +25,12 @@ export {
   SodaResponseError,
   SodaTimeoutError,
 } from "./errors.js";
-export { type OrderedMapOptions, orderedMap } from "./ordered-window.js";
+export {
+  type OrderedMapOptions,
+  OrderedWindow,
+  type OrderedWindowOptions,
+  orderedMap,
+} from "./ordered-window.js";
 export { OUTPUT_FORMATS, type OutputFormat } from "./output.js";
 export {
   backoffDelay,
@@ -28,6 +41,7 @@ export {
   type RetryOptions,
 } from "./retry.js";
 export {
+  annotateBatches,
   annotateItems,
   type OnError,
   RunCounters,
@@ -41,5 +55,6 @@ export {
   inProcessTaggers,
   type OpenTagger,
   type Tagger,
+  withFirstCall,
 } from "./taggers.js";
 export type * from "./types.js";

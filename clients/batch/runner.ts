@@ -112,7 +112,8 @@ async function annotate(
   const { counters, onError, onDocument } = options;
   const abort = new AbortController();
   const { signal } = abort;
-  // Each call in flight listens to it (undici, and the retry wait): a known, bounded number.
+  // Listened to once by the client for all its calls, and by each call waiting to retry: a known,
+  // bounded number.
   setMaxListeners(2 * options.concurrency + 8, signal);
   const json = output.format === "jsonl" ? tagger.annotateJson?.bind(tagger) : undefined;
   const emit = onError === "emit";
@@ -232,7 +233,10 @@ export async function runPartitions(options: RunOptions): Promise<RunReport> {
         options.progress,
       )
     : undefined;
-  const draw = () => progress?.update({ done: counters.documents, progress: counters.bytes, ...counters });
+  // Drawn only on a terminal: elsewhere (a log, Spark) no per-document call at all.
+  const draw = options.progress?.isTTY
+    ? () => progress?.update({ done: counters.documents, progress: counters.bytes, ...counters })
+    : undefined;
   let failure: { error: unknown } | undefined;
   const limit = pLimit(options.partitions ?? 2);
   const runOne = async (p: Partition) => {

@@ -130,11 +130,16 @@ describe("SodaClient.annotJson against other answers", () => {
     const s = await stub((_req, res) => {
       n++;
       if (n === 1) res.end('{ "annotations": [{"id": "X", "begin": 0}], "status": "ok" }');
-      else if (n === 2) res.end('{"status":"ok","annotations":{}}');
+      else if (n === 2) res.end('{"status":"ok","annotations":[{"id":"X"}],"docs":[]}');
+      else if (n === 3) res.end('{"status":"ok","annotations":[{"coveredText":"a],"}]}');
+      else if (n === 4) res.end('{"status":"ok","annotations":{}}');
       else res.end('{"status":"nope"}');
     });
     const client = new SodaClient({ url: s.url });
     expect(await client.annotJson('{"lexicon":"l","text":"t"}')).toBe('[{"id":"X","begin":0}]');
+    // A key after the array is not spliced in; a string ending in "]," is a false alarm, still right.
+    expect(await client.annotJson('{"lexicon":"l","text":"t"}')).toBe('[{"id":"X"}]');
+    expect(await client.annotJson('{"lexicon":"l","text":"t"}')).toBe('[{"coveredText":"a],"}]');
     for (let i = 0; i < 2; i++) {
       const e = await client.annotJson('{"lexicon":"l","text":"t"}').catch((x: unknown) => x);
       expect(isSodaClientError(e) && e.code === "SODA_CLIENT_ERR_RESPONSE").toBe(true);

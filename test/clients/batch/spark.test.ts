@@ -56,7 +56,9 @@ describe.runIf(python || process.env.CI === "true")(
         stderr += s;
       });
       const code = await new Promise((r) => child.on("close", r));
-      expect(code, stderr.slice(-3000)).toBe(0);
+      // What soda itself said (its one-line failure) comes first: Spark's stack traces bury it.
+      const said = stderr.split("\n").filter((l) => l.includes("soda annotate:"));
+      expect(code, `${said.slice(0, 20).join("\n")}\n…\n${stderr.slice(-3000)}`).toBe(0);
       const rows = new Map<string, unknown>();
       for (const f of readdirSync(output).filter((n) => n.startsWith("part-")))
         for (const line of readFileSync(join(output, f), "utf8").split("\n").filter(Boolean)) {
