@@ -11,6 +11,8 @@
  * input columns and CPU microseconds per column.
  * Run: npm run build && node dist/bench/ocr/run.js [--threads N] [--repeat N]
  *   [--det-max-side PX] [--rec-width-scale X] [--rec-height PX]   (engine settings: speed against CER)
+ *   [--rec-model FILE.onnx --dictionary FILE.txt]   (another PaddleOCR CTC recognizer and its keys)
+ *   [--det-model FILE.onnx]   (another PaddleOCR DB detector)
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
@@ -43,12 +45,18 @@ const { values } = parseArgs({
     "det-max-side": { type: "string" },
     "rec-width-scale": { type: "string" },
     "rec-height": { type: "string" },
+    "rec-model": { type: "string" },
+    dictionary: { type: "string" },
+    "det-model": { type: "string" },
   },
 });
 const settings = {
   ...(values["det-max-side"] ? { detMaxSide: Number(values["det-max-side"]) } : {}),
   ...(values["rec-width-scale"] ? { recWidthScale: Number(values["rec-width-scale"]) } : {}),
   ...(values["rec-height"] ? { recHeight: Number(values["rec-height"]) } : {}),
+  ...(values["rec-model"] ? { recognitionModel: values["rec-model"] } : {}),
+  ...(values.dictionary ? { dictionary: values.dictionary } : {}),
+  ...(values["det-model"] ? { detectionModel: values["det-model"] } : {}),
 };
 const repeat = Number(values.repeat);
 const dir = fixtures();

