@@ -2,7 +2,7 @@ import { createReadStream, existsSync, statSync } from "node:fs";
 import { basename, join } from "node:path";
 import { parseArgs } from "node:util";
 import { SodaClient, type SodaClientOptions } from "../../clients/batch/client.js";
-import { readJsonl } from "../../clients/batch/documents.js";
+import { readJsonlBatches } from "../../clients/batch/documents.js";
 import { isSodaClientError, isSodaHttpError, isSodaInputError } from "../../clients/batch/errors.js";
 import {
   atomicFile,
@@ -11,8 +11,13 @@ import {
   PartitionOutput,
   streamSink,
 } from "../../clients/batch/output.js";
-import { annotateItems, type OnError, RunCounters, runPartitions } from "../../clients/batch/runner.js";
-import { httpTaggers, inProcessTaggers, type OpenTagger } from "../../clients/batch/taggers.js";
+import { annotateBatches, type OnError, RunCounters, runPartitions } from "../../clients/batch/runner.js";
+import {
+  httpTaggers,
+  inProcessTaggers,
+  type OpenTagger,
+  withFirstCall,
+} from "../../clients/batch/taggers.js";
 import type { MatchingMode } from "../../clients/batch/types.js";
 import { loadTsv } from "../../ontologies/tsv.js";
 import { type Entry, Lexicon } from "../annotate/lexicon.js";
@@ -242,18 +247,8 @@ async function openTaggers(
       annot,
     );
     // Probed on the first document, not before: empty input (an empty Spark partition) needs no service.
-    let probed: Promise<void> | undefined;
-    return () => {
-      const tagger = open();
-      return {
-        annotate: async (text, signal) => {
-          probed ??= probe(s, annot);
-          await probed;
-          return tagger.annotate(text, signal);
-        },
-        close: () => tagger.close(),
-      };
-    };
+    // (withFirstCall keeps the tagger's annotateJson, so answers are spliced into the output unparsed.)
+    return withFirstCall(open, () => probe(s, annot));
   }
   const lexicons = await loadLexicons(s.names, values.tsv, values["data-dir"]);
   const matching = s.matching as (typeof STREAMING_MODES)[number];
@@ -276,7 +271,7 @@ async function annotateStream(s: Settings, openTagger: OpenTagger, counters: Run
   const source = s.input === "-" ? process.stdin : createReadStream(s.input);
   const tagger = openTagger();
   try {
-    await annotateItems(readJsonl(source, s.input === "-" ? "stdin" : s.input), tagger, output, {
+    await annotateBatches(readJsonlBatches(source, s.input === "-" ? "stdin" : s.input), tagger, output, {
       concurrency: s.concurrency,
       onError: s.onError,
       counters,
