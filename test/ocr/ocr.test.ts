@@ -34,13 +34,13 @@ async function darkFraction(png: Buffer | string, box: Box): Promise<number> {
   return dark / (data.length / info.channels);
 }
 
-describe("OCR (PaddleOCR v4 on ONNX Runtime)", () => {
+describe("OCR (PaddleOCR v4 on ONNX Runtime, chosen explicitly)", () => {
   let ocr: Ocr;
   let img: OcrPage;
   let lines: OcrPage;
 
   beforeAll(async () => {
-    ocr = await createOcr({ threads: 2 });
+    ocr = await createOcr({ threads: 2, models: "v4" });
     img = await ocr.recognize(fixture("img.png"));
     lines = await ocr.recognize(readFileSync(fixture("lines.png")));
   }, 120_000);
@@ -119,8 +119,8 @@ describe("OCR (PaddleOCR v4 on ONNX Runtime)", () => {
   });
 
   it("runs the recognizer at a height from 33 to 48 only", async () => {
-    await expect(createOcr({ recHeight: 32 })).rejects.toThrow(RangeError);
-    const tall = await createOcr({ threads: 1, recHeight: 48 });
+    await expect(createOcr({ models: "v4", recHeight: 32 })).rejects.toThrow(RangeError);
+    const tall = await createOcr({ threads: 1, models: "v4", recHeight: 48 });
     try {
       expect((await tall.recognize(fixture("lines.png"))).text).toBe(lines.text);
     } finally {
@@ -152,10 +152,13 @@ describe("soda ocr", () => {
         join(dir, "red"),
         "--threads",
         "2",
+        "--models",
+        "v4",
       ],
       (l) => logs.push(l),
     );
     expect(code, logs.join("\n")).toBe(0);
+    expect(logs[0]).toMatch(/^soda ocr: models v4 \(@gutenye\/ocr-models; crops 1 wide, 36 px high\)$/);
     const pages = readFileSync(out, "utf8")
       .trim()
       .split("\n")

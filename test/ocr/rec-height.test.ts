@@ -34,7 +34,7 @@ describe("a recognizer that runs at its trained height only", () => {
 
   it("is run at 48 when recHeight is not given", async () => {
     const spy = refusePatchedRecognizer();
-    const ocr = await createOcr({ threads: 1 });
+    const ocr = await createOcr({ threads: 1, models: "v4" });
     try {
       const page = await ocr.recognize(fixture("lines.png"));
       expect(page.text).toContain("metformin");
@@ -47,6 +47,8 @@ describe("a recognizer that runs at its trained height only", () => {
 
   it("is an error when recHeight was asked for", async () => {
     refusePatchedRecognizer();
-    await expect(createOcr({ threads: 1, recHeight: 36 })).rejects.toThrow(/Incompatible dimensions/);
+    await expect(createOcr({ threads: 1, models: "v4", recHeight: 36 })).rejects.toThrow(
+      /Incompatible dimensions/,
+    );
   });
 });

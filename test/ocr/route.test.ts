@@ -1,4 +1,6 @@
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Reply, type Running, startServer } from "../services/harness.js";
@@ -7,7 +9,11 @@ const fixture = (f: string) => fileURLToPath(new URL(`../fixtures/ocr/${f}`, imp
 
 describe("POST /soda/ocr.json", () => {
   let s: Running;
+  const modelsDir = process.env.SODA_OCR_MODELS;
   beforeAll(async () => {
+    // The route runs the default (auto) models: pin v4 with an empty models directory, so that the
+    // expectations hold whether or not PP-OCRv6 tiny is fetched on this machine.
+    process.env.SODA_OCR_MODELS = join(mkdtempSync(join(tmpdir(), "soda-no-models-")), "none");
     s = await startServer();
     s.app.store.add(
       "drugs",
@@ -18,7 +24,11 @@ describe("POST /soda/ocr.json", () => {
       { commit: true },
     );
   });
-  afterAll(() => s.app.close());
+  afterAll(async () => {
+    await s.app.close();
+    if (modelsDir === undefined) delete process.env.SODA_OCR_MODELS;
+    else process.env.SODA_OCR_MODELS = modelsDir;
+  });
 
   const upload = async (image: Uint8Array, fields: Record<string, string> = {}) => {
     const form = new FormData();
