@@ -25,13 +25,14 @@ class SharedSegment extends SegmentView {
   private readonly key: string;
 
   constructor(snapshot: SegmentSnapshot) {
-    super(new EntityTable(snapshot.ent, snapshot.key), snapshot.dead);
+    // The store verified these bytes' checksums when it read them; a worker decodes without a second pass.
+    super(new EntityTable(snapshot.ent, snapshot.key, true), snapshot.dead);
     this.key = snapshot.key;
   }
 
   /** Decodes (once) the mode bytes a task brought. */
   provide(mode: StreamingMode, bytes: Uint8Array | undefined): void {
-    if (bytes && !this.modes.has(mode)) this.modes.set(mode, decodeMode(bytes, `${this.key}.${mode}`));
+    if (bytes && !this.modes.has(mode)) this.modes.set(mode, decodeMode(bytes, `${this.key}.${mode}`, true));
   }
 
   forMode(mode: StreamingMode): CompiledLexicon {
