@@ -359,6 +359,34 @@ function walkSegment(
     } else if (cost === f.cost && node !== f.node && cost > 0) f.ambiguous = true;
   };
 
+  // Follows one reading of the tokens [first, last] from `node` (one name word, or two for a token read
+  // as two): records the match it reaches and walks on unless a block boundary follows. `nameLen`
+  // already counts the separator before the reading. False when no name goes on with its first word.
+  const follow = (
+    first: number,
+    last: number,
+    node: number,
+    alt: Alt,
+    cost: number,
+    covLen: number,
+    nameLen: number,
+    nw: number,
+  ): boolean => {
+    let c = idx.child(node, alt.w0);
+    if (c < 0) return false;
+    let nl = nameLen + words[alt.w0].length;
+    let w = nw + 1;
+    if (alt.w1 >= 0) {
+      c = idx.child(c, alt.w1);
+      if (c < 0) return true;
+      nl += 1 + words[alt.w1].length;
+      w++;
+    }
+    record(first, last, c, cost, covLen, nl, w);
+    if (t.gap[last] !== GAP_BLOCK) walk(first, last + 1, c, cost, covLen, nl, w);
+    return true;
+  };
+
   // Depth-first walk: `node` reached after reading tokens [first, k); `nw` words read.
   const walk = (
     first: number,
@@ -375,23 +403,8 @@ function walkSegment(
     let extended = false;
     if (a1 !== null) {
       const cl = covLen + sep + t.words[k].length;
-      for (let r = 0; r < a1.length; r++) {
-        const alt = a1[r];
-        let c = idx.child(node, alt.w0);
-        if (c < 0) continue;
-        extended = true;
-        let nl = nameLen + sep + words[alt.w0].length;
-        let w = nw + 1;
-        if (alt.w1 >= 0) {
-          c = idx.child(c, alt.w1);
-          if (c < 0) continue;
-          nl += 1 + words[alt.w1].length;
-          w++;
-        }
-        const cc = cost + alt.cost;
-        record(first, k, c, cc, cl, nl, w);
-        if (t.gap[k] !== GAP_BLOCK) walk(first, k + 1, c, cc, cl, nl, w);
-      }
+      for (let r = 0; r < a1.length; r++)
+        if (follow(first, k, node, a1[r], cost + a1[r].cost, cl, nameLen + sep, nw)) extended = true;
     }
     // Inside a name begun, a token none of whose readings goes on may still be its next word misread
     // as another real word ("plasma membrane hounded cell projection").
@@ -414,22 +427,8 @@ function walkSegment(
     if (a2 !== null) {
       const cl = covLen + sep + t.words[k].length + 1 + t.words[k + 1].length;
       const jc = t.gap[k] === GAP_HYPHEN_BREAK ? 0 : JOIN_COST;
-      for (let r = 0; r < a2.length; r++) {
-        const alt = a2[r];
-        let c = idx.child(node, alt.w0);
-        if (c < 0) continue;
-        let nl = nameLen + sep + words[alt.w0].length;
-        let w = nw + 1;
-        if (alt.w1 >= 0) {
-          c = idx.child(c, alt.w1);
-          if (c < 0) continue;
-          nl += 1 + words[alt.w1].length;
-          w++;
-        }
-        const cc = cost + alt.cost + jc;
-        record(first, k + 1, c, cc, cl, nl, w);
-        if (t.gap[k + 1] !== GAP_BLOCK) walk(first, k + 2, c, cc, cl, nl, w);
-      }
+      for (let r = 0; r < a2.length; r++)
+        follow(first, k + 1, node, a2[r], cost + a2[r].cost + jc, cl, nameLen + sep, nw);
     }
   };
 
