@@ -41,27 +41,18 @@ export class Matches {
  * and names start with common words, so most token starts and most continuations ("of the", "united
  * states") become a hash probe and a short byte compare instead of walks through scattered nodes.
  *
- * Direct-mapped and bounded (a collision overwrites). Each slot is one 64-byte record, so a probe
- * touches one or two cache lines (the first layout, one array per field, touched nine): int32 words
- * {@link START} … {@link SEP_OUT}, then from word {@link BYTES} the token's bytes, zero-padded to a
- * multiple of 4 as in {@link AnalyzedText.words}, so a compare reads a word per four bytes. A lexicon
- * automaton's outputs are key ordinals, so int32 holds them.
+ * Direct-mapped and bounded (a collision overwrites). Each slot is one 64-byte record of 16 int32
+ * words, so a probe touches one or two cache lines (the first layout, one array per field, touched
+ * nine): 0 start node, 1 token hash, 2 token length, 3 node reached (or NONE), 4 output on the way,
+ * 5 final output when a key ends after the token (else -1), 6 node after the separator (or NONE),
+ * 7 its output, then from word 8 the token's bytes zero-padded to a multiple of 4, as in
+ * {@link AnalyzedText.words}, so a compare reads a word per four bytes. Tokens longer than
+ * {@link MAX_LEN} are walked, not kept. A lexicon automaton's outputs are key ordinals, so int32 holds
+ * them. (The hot loop uses these offsets as literals.)
  */
 class StepMemo {
   /** Slots: a power of two, at most 2^15 (2 MiB; larger tables measured no faster), fewer for small lexicons. */
   readonly slots: number;
-  /** Int32 words of a record. */
-  static readonly START = 0;
-  static readonly HASH = 1;
-  static readonly LEN = 2;
-  static readonly ADDR = 3;
-  static readonly OUT = 4;
-  /** Final output when a key ends after the token, else -1. */
-  static readonly FIN = 5;
-  static readonly SEP = 6;
-  static readonly SEP_OUT = 7;
-  /** Word where the token's bytes start, and how many bytes fit (longer tokens are walked, not kept). */
-  static readonly BYTES = 8;
   static readonly MAX_LEN = 32;
   readonly ints: Int32Array;
 
@@ -71,7 +62,7 @@ class StepMemo {
     this.slots = slots;
     const buffer = new ArrayBuffer(slots * 64);
     this.ints = new Int32Array(buffer);
-    for (let s = 0; s < this.slots; s++) this.ints[s * 16 + StepMemo.START] = NONE;
+    for (let s = 0; s < this.slots; s++) this.ints[s * 16] = NONE;
   }
 }
 

@@ -87,6 +87,30 @@ describe("resolveOverlaps", () => {
     );
   });
 
+  it("agrees with the reference when a span is too long to pack (2^26 characters or more)", () => {
+    let unpacked = 0;
+    fc.assert(
+      fc.property(spansArb, (s) => {
+        // The same spans with every offset scaled by 2^22 (still int32): a span of 16 characters or
+        // more becomes one of 2^26 or more, whose length no longer packs with its rank into one number,
+        // so the comparator fallback runs.
+        const charBegin = Int32Array.from(s.charBegin, (c) => c * 2 ** 22);
+        const charEnd = Int32Array.from(s.charEnd, (c) => c * 2 ** 22);
+        const spans = {
+          count: s.first.length,
+          first: Int32Array.from(s.first),
+          last: Int32Array.from(s.last),
+        };
+        if (s.first.some((f, i) => charEnd[s.last[i]] - charBegin[f] >= 2 ** 26)) unpacked++;
+        expect(resolveOverlaps(spans, "LONGEST_DOMINANT_RIGHT", charBegin, charEnd)).toEqual(
+          reference(s.first, s.last, "LONGEST_DOMINANT_RIGHT", charBegin, charEnd),
+        );
+      }),
+      { numRuns: 500 },
+    );
+    expect(unpacked).toBeGreaterThan(50);
+  });
+
   it("keeps in, Clayton, North Carolina from the design's example (longest dominant right)", () => {
     // Tokens: He lived in Clayton North Carolina
     const charBegin = Int32Array.from([0, 3, 9, 12, 20, 26]);
