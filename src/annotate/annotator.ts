@@ -120,12 +120,14 @@ export class Annotator {
     const covered = text.slice(begin, end);
     const info = this.keyInfo(seg, seg.forMode(mode), key);
     if (mode !== "exact") {
-      // Whitespace runs and line breaks inside a mention are not edits: compare with single spaces.
-      let lower = cleaned.text.slice(b, e);
-      if (first !== last) lower = lower.replace(/\s+/g, " ");
-      lower = lower.toLowerCase();
-      if (lower !== info.covered) {
-        info.covered = lower;
+      // The confidence depends only on the covered text of the cleaned text: a key's mentions repeat
+      // ("cancer", "Cancer"), so it is computed again only when that text changes.
+      const raw = cleaned.from === null ? covered : cleaned.text.slice(b, e);
+      if (raw !== info.covered) {
+        info.covered = raw;
+        // Whitespace runs and line breaks inside a mention are not edits: compare with single spaces.
+        let lower = first !== last ? raw.replace(/\s+/g, " ") : raw;
+        lower = lower.toLowerCase();
         for (let d = 0; d < info.docs.length; d++) info.confidence[d] = bestSimilarity(lower, info.lowers[d]);
       }
     }
@@ -243,8 +245,8 @@ export class Annotator {
 
 /**
  * The postings of one key, decoded: entity (doc) numbers, ids, matched synonyms and each entity's
- * lower-cased names; `confidence[d]` is entity d's confidence for the covered text `covered` (the last
- * one seen: a key's mentions repeat, so it is usually computed once).
+ * lower-cased names; `confidence[d]` is entity d's confidence for the covered text `covered` of the
+ * cleaned text, as found (the last one seen: a key's mentions repeat, so it is usually computed once).
  */
 interface KeyInfo {
   docs: number[];

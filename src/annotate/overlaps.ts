@@ -33,9 +33,11 @@ let ranks = new Int32Array(256);
  * `charBegin`/`charEnd` give each token's character offsets (for "longest by characters").
  *
  * Spans usually arrive in position order (the tagger emits them so); that is checked in O(m) and
- * otherwise established by one sort. Longest-first order is a native sort of packed numbers
- * (length × 2^26 + position rank), not a comparator sort. Cost: O(m log m) for m candidates plus the
- * tokens they cover; no quadratic step, no allocation beyond the result.
+ * otherwise established by one sort. Under LONGEST_DOMINANT_RIGHT, spans that overlap nothing are
+ * kept at once and only each cluster of overlapping spans is sorted, longest first, by a native sort of
+ * packed numbers (length × 2^26 + position rank), not a comparator sort. Cost: O(m log m) for m
+ * candidates (O(m) when few overlap) plus the tokens they cover; no quadratic step, no allocation
+ * beyond the result.
  */
 export function resolveOverlaps(
   spans: SpanList,
@@ -74,24 +76,61 @@ export function resolveOverlaps(
     }
     return kept;
   }
+  // Spans that share no token with their neighbours form clusters of their own: the greedy choice
+  // inside one cluster never touches another, so each cluster is resolved alone, and a lone span (most
+  // of them) is kept without sorting anything.
+  let r0 = 0;
+  let maxLast = -1;
+  for (let r = 0; r <= m; r++) {
+    const k = r < m ? (order === null ? r : order[r]) : -1;
+    if (r < m && (r === r0 || first[k] <= maxLast)) {
+      if (last[k] > maxLast) maxLast = last[k];
+      continue;
+    }
+    if (r - r0 === 1) kept.push(order === null ? r0 : order[r0]);
+    else if (r > r0) longestDominantRight(order, first, last, charBegin, charEnd, r0, r, kept);
+    r0 = r;
+    if (k >= 0) maxLast = last[k];
+  }
+  return kept;
+}
+
+/**
+ * LONGEST_DOMINANT_RIGHT on the spans of ranks `[r0, r1)` (position order, `order` mapping rank to
+ * span, null for the identity): repeatedly keep the longest by characters, ties to the right, dropping
+ * what overlaps it; appends the kept spans to `kept` in position order. Longest-first order is a native
+ * sort of packed numbers (length × 2^26 + rank), not a comparator sort. O(s log s) for s spans plus the
+ * tokens they cover.
+ */
+function longestDominantRight(
+  order: Int32Array | null,
+  first: Int32Array,
+  last: Int32Array,
+  charBegin: Int32Array,
+  charEnd: Int32Array,
+  r0: number,
+  r1: number,
+  kept: number[],
+): void {
+  const m = r1 - r0;
   if (sortKeys.length < m) {
     sortKeys = new Float64Array(m * 2);
     ranks = new Int32Array(m * 2);
   }
   let maxToken = 0;
-  let packed = m < 1 << 26;
-  for (let r = 0; r < m; r++) {
+  let packed = r1 <= 1 << 26;
+  for (let r = r0; r < r1; r++) {
     const k = order === null ? r : order[r];
     const len = charEnd[last[k]] - charBegin[first[k]];
     if (len >= 1 << 26) packed = false;
-    sortKeys[r] = len * 67_108_864 + r;
+    sortKeys[r - r0] = len * 67_108_864 + r;
     if (last[k] > maxToken) maxToken = last[k];
   }
   const byLength = sortKeys.subarray(0, m);
   if (packed) byLength.sort();
   else {
     // A text beyond 2^26 characters or spans: compare (length, rank) without packing.
-    const rankOf = Float64Array.from({ length: m }, (_, r) => r);
+    const rankOf = Float64Array.from({ length: m }, (_, i) => r0 + i);
     const lenOf = (r: number) => {
       const k = order === null ? r : order[r];
       return charEnd[last[k]] - charBegin[first[k]];
@@ -122,5 +161,4 @@ export function resolveOverlaps(
     occupied.fill(0, first[k], last[k] + 1);
     kept.push(k);
   }
-  return kept;
 }
