@@ -1,4 +1,4 @@
-import { NONE } from "../fst/index.js";
+import { NONE, NodeView, type RawFst } from "../fst/index.js";
 import { type AnalyzedText, TOKEN_SEPARATOR } from "../text/analyzer.js";
 import { growInt32 } from "../util/grow.js";
 import type { CompiledLexicon } from "./lexicon.js";
@@ -58,15 +58,69 @@ class StepMemo {
   readonly slots: number;
   static readonly MAX_LEN = 32;
   readonly ints: Int32Array;
+  /**
+   * Bloom-style filter of the tokens a key can start with: bit `hash & firstMask` is set for the
+   * FNV-1a hash of every key's first token. A token whose bit is clear starts no match, so most token
+   * starts cost one read of this small table (32 bits per distinct first token, at most 2^24 bits,
+   * 2 MiB) and never touch the memo or the automaton. Measured at 1M names (SOTU, MB per CPU-second):
+   * exact 81 -> 105, lower 46 -> 52 (79% of the text's tokens start no key in exact, 57% in lower);
+   * 32 bits per token ran 3-4% faster than 8.
+   */
+  readonly first: Int32Array;
+  readonly firstMask: number;
 
-  constructor(keys: number) {
+  constructor(fst: RawFst, keys: number) {
     let slots = 1 << 8;
     while (slots < keys && slots < 1 << 17) slots <<= 1;
     this.slots = slots;
     const buffer = new ArrayBuffer(slots * 64);
     this.ints = new Int32Array(buffer);
     for (let s = 0; s < this.slots; s++) this.ints[s * 16] = NONE;
+    const hashes = firstTokenHashes(fst);
+    let bits = 1 << 10;
+    while (bits < hashes.length * 32 && bits < 1 << 24) bits <<= 1;
+    this.firstMask = bits - 1;
+    this.first = new Int32Array(bits >>> 5);
+    for (let k = 0; k < hashes.length; k++) {
+      const b = hashes[k] & this.firstMask;
+      this.first[b >>> 5] |= 1 << (b & 31);
+    }
   }
+}
+
+/**
+ * FNV-1a hashes (as the analyzer computes them, {@link AnalyzedText.hash}) of the distinct first
+ * tokens of the automaton's keys: the byte strings from the root up to a final node or a separator
+ * transition. A depth-first walk of the automaton's first-token level: O(total bytes of the distinct
+ * first tokens), once per compiled lexicon.
+ */
+function firstTokenHashes(fst: RawFst): Int32Array {
+  let out: Int32Array = new Int32Array(1024);
+  let count = 0;
+  const add = (h: number) => {
+    if (count === out.length) out = growInt32(out);
+    out[count++] = h;
+  };
+  const nodes: number[] = [fst.root];
+  const hashes: number[] = [0x811c9dc5];
+  const view = new NodeView();
+  while (nodes.length > 0) {
+    const addr = nodes.pop()!;
+    const h = hashes.pop()!;
+    fst.node(addr, view);
+    const isRoot = addr === fst.root;
+    if (view.isFinal && !isRoot) add(h);
+    for (let t = 0; t < view.numTransitions; t++) {
+      const label = view.label(t);
+      if (label === TOKEN_SEPARATOR) {
+        if (!isRoot) add(h);
+        continue;
+      }
+      nodes.push(view.target(t));
+      hashes.push(Math.imul(h ^ label, 0x01000193));
+    }
+  }
+  return out.subarray(0, count);
 }
 
 const memos = new WeakMap<CompiledLexicon, StepMemo>();
@@ -91,13 +145,17 @@ export function findMatches(lex: CompiledLexicon, text: AnalyzedText, out: Match
   const n = text.count;
   let memo = memos.get(lex);
   if (!memo) {
-    memo = new StepMemo(lex.postStart.length - 1);
+    memo = new StepMemo(fst, lex.postStart.length - 1);
     memos.set(lex, memo);
   }
   const mi = memo.ints;
   const MAX = StepMemo.MAX_LEN;
   const mask = memo.slots - 1;
+  const first = memo.first;
+  const firstMask = memo.firstMask;
   for (let i = 0; i < n; i++) {
+    const fb = hashes[i] & firstMask;
+    if ((first[fb >>> 5] & (1 << (fb & 31))) === 0) continue;
     let from = root;
     let acc = 0;
     let j = i;
