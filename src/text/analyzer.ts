@@ -145,15 +145,18 @@ function surrogateClass(text: string, i: number): number {
 /**
  * Memo of the last steps of a chain (stop words, stemming) per distinct token, keyed by the token's
  * bytes in an open-addressing table: a token seen before costs one hash probe and one compare, no
- * string. Each slot is one 32-byte record (key length or -1 for empty, key hash, pool offset, value
- * length or -1 for "drop", value hash), and a key's bytes are followed in the pool by its value's, so
- * a hit touches about two cache lines. Bounded: cleared when full.
+ * string. Each slot is one 32-byte record (key length or -1 for empty, key hash, key offset in the
+ * pool, value length or -1 for "drop", value hash, value offset), and a key's bytes are followed in the
+ * pool by its value's, so a hit touches about two cache lines. Keys and values start at multiples of 4
+ * in the pool and are zero-padded, as tokens are in {@link AnalyzedText}, so the compare and the copy
+ * move a word per four bytes. Bounded: cleared when full.
  */
 class TokenMemo {
   private static readonly SLOTS = 1 << 16;
-  /** Records of 8 int32: KEY_LEN, HASH, START, VAL_LEN, VAL_HASH, unused. */
+  /** Records of 8 int32: KEY_LEN, HASH, KEY_START, VAL_LEN, VAL_HASH, VAL_START, unused. */
   private readonly slots = new Int32Array(TokenMemo.SLOTS * 8);
-  private pool = new Uint8Array(1 << 20);
+  private readonly pool = new Uint8Array(1 << 20);
+  private readonly poolWords = new Int32Array(this.pool.buffer);
   private poolLen = 0;
   private used = 0;
   /** Hash of the value the last successful {@link apply} emitted (0: not known). */
@@ -165,8 +168,9 @@ class TokenMemo {
 
   /**
    * Rewrites `t.bytes[from, t.byteLength)` in place with the memoized result; returns false when the
-   * token is to be dropped. `hash` is the FNV-1a hash of those bytes when the caller has it (0: compute
-   * it). On success {@link lastHash} is the hash of the bytes written (0: not known).
+   * token is to be dropped. `from` is a multiple of 4 (where {@link AnalyzedText} starts tokens).
+   * `hash` is the FNV-1a hash of those bytes when the caller has it (0: compute it). On success
+   * {@link lastHash} is the hash of the bytes written (0: not known).
    */
   apply(t: AnalyzedText, from: number, hash = 0): boolean {
     const bytes = t.bytes;
@@ -179,22 +183,22 @@ class TokenMemo {
     }
     const mask = TokenMemo.SLOTS - 1;
     const slots = this.slots;
-    const pool = this.pool;
+    const pw = this.poolWords;
+    const tw = t.words;
+    const w0 = from >> 2;
+    const full = len >> 2;
+    // The token's last, partial word, its bytes past the token masked off (the pool's are zeros).
+    const tail = len & 3 ? tw[w0 + full] & ((1 << ((len & 3) << 3)) - 1) : 0;
     let s = h & mask;
     for (;;) {
       const r = s << 3;
       const kl = slots[r];
       if (kl < 0) break;
       if (kl === len && slots[r + 1] === h) {
-        const ks = slots[r + 2];
-        let eq = true;
-        for (let i = 0; i < len; i++) {
-          if (pool[ks + i] !== bytes[from + i]) {
-            eq = false;
-            break;
-          }
-        }
-        if (eq) return this.emit(t, from, r);
+        const k0 = slots[r + 2] >> 2;
+        let w = 0;
+        while (w < full && pw[k0 + w] === tw[w0 + w]) w++;
+        if (w === full && (len & 3 ? pw[k0 + full] === tail : true)) return this.emit(t, from, r);
       }
       s = (s + 1) & mask;
     }
@@ -202,7 +206,8 @@ class TokenMemo {
     const word = decoder.decode(bytes.subarray(from, to));
     const out = this.transform(word);
     const enc = out === null ? null : encoder.encode(out);
-    if (len + (enc?.length ?? 0) > pool.length / 4) {
+    const room = len + (enc?.length ?? 0) + 6;
+    if (room > this.pool.length / 4) {
       // Too big to remember (a pathological token): transform without memoizing.
       if (enc === null) return false;
       this.lastHash = 0;
@@ -212,27 +217,34 @@ class TokenMemo {
       t.byteLength = from + enc.length;
       return true;
     }
-    if (this.used * 4 >= TokenMemo.SLOTS * 3 || this.poolLen + len + (enc?.length ?? 0) > pool.length) {
+    if (this.used * 4 >= TokenMemo.SLOTS * 3 || this.poolLen + room > this.pool.length) {
       this.clear();
       s = h & mask;
     }
     const r = s << 3;
     slots[r] = len;
     slots[r + 1] = h;
-    slots[r + 2] = this.poolLen;
-    pool.set(bytes.subarray(from, to), this.poolLen);
-    this.poolLen += len;
+    slots[r + 2] = this.put(bytes.subarray(from, to));
     if (enc === null) slots[r + 3] = -1;
     else {
       slots[r + 3] = enc.length;
-      pool.set(enc, this.poolLen);
-      this.poolLen += enc.length;
       let vh = 0x811c9dc5;
       for (let i = 0; i < enc.length; i++) vh = Math.imul(vh ^ enc[i], 0x01000193);
       slots[r + 4] = vh;
+      slots[r + 5] = this.put(enc);
     }
     this.used++;
     return this.emit(t, from, r);
+  }
+
+  /** Appends `b` to the pool, zero-padded to a multiple of 4, and returns where it starts. */
+  private put(b: Uint8Array): number {
+    const at = this.poolLen;
+    this.pool.set(b, at);
+    let end = at + b.length;
+    while ((end & 3) !== 0) this.pool[end++] = 0;
+    this.poolLen = end;
+    return at;
   }
 
   /** Writes the value of record `r` over the token at `from` (false: the token is dropped). */
@@ -242,11 +254,13 @@ class TokenMemo {
     if (vl < 0) return false;
     t.byteLength = from;
     if (from + vl + 3 > t.bytes.length) t.reserve(vl + 3);
-    // A byte loop, not set(subarray()): a stemmed token is a few bytes, and a view per token is garbage.
-    const out = t.bytes;
-    const pool = this.pool;
-    const vs = slots[r + 2] + slots[r];
-    for (let i = 0; i < vl; i++) out[from + i] = pool[vs + i];
+    // A word per four bytes (the value is zero-padded in the pool; what follows the value is padding
+    // of the token, which the analyzer zeroes anyway), not set(subarray()): a view per token is garbage.
+    const out = t.words;
+    const pw = this.poolWords;
+    const o0 = from >> 2;
+    const v0 = slots[r + 5] >> 2;
+    for (let w = 0, nw = (vl + 3) >> 2; w < nw; w++) out[o0 + w] = pw[v0 + w];
     t.byteLength = from + vl;
     this.lastHash = slots[r + 4];
     return true;
