@@ -375,6 +375,7 @@ export class LexiconStore {
     return new DirectBulkLoad(
       lexicon,
       seq,
+      `${this.entFile(lexicon, seq)}.spill`,
       this.db,
       (active) => {
         this.bulkActive = active;
@@ -416,12 +417,13 @@ export class LexiconStore {
     const lex = this.ensureLexicon(lexicon);
     const modes = this.modesOf(lexicon);
     let compiled = new Map<StreamingMode, Uint8Array>();
+    // Freshly encoded: the checksum is right by construction (it costs a pass over the file).
+    const table = new EntityTable(ent, this.entFile(lexicon, seq), true);
     if (modes.length > 0) {
-      const table = new EntityTable(ent);
       const entries = Array.from({ length: table.docs }, (_, d) => table.entry(d));
       compiled = new Map(modes.map((m) => [m, encodeMode(compileLexicon(entries, m))] as const));
     }
-    const docs = new EntityTable(ent).docs;
+    const docs = table.docs;
     try {
       writeFileAtomic(this.entFile(lexicon, seq), ent);
       for (const [m, c] of compiled) writeFileAtomic(this.modeFile(lexicon, seq, m), c);
@@ -537,7 +539,12 @@ export class LexiconStore {
     modes: ReadonlyMap<StreamingMode, Uint8Array>,
   ): StoredSegment {
     const shared = toShared(ent);
-    const seg = this.newSegment(lexicon, seq, shared, new EntityTable(shared));
+    const seg = this.newSegment(
+      lexicon,
+      seq,
+      shared,
+      new EntityTable(shared, this.entFile(lexicon, seq), true),
+    );
     for (const [m, bytes] of modes) seg.install(m, toShared(bytes));
     return seg;
   }
@@ -815,7 +822,7 @@ const BULK_CACHE_KIB = -1_048_576;
  * the entities file built as they come ({@link EntitiesBuilder}).
  */
 class DirectBulkLoad implements BulkLoad {
-  private readonly ent = new EntitiesBuilder();
+  private readonly ent: EntitiesBuilder;
   private readonly killed: { segment: number; doc: number }[] = [];
   private readonly many: Database.Statement;
   private readonly args: unknown[] = new Array(BULK_ROWS * 6);
@@ -826,6 +833,8 @@ class DirectBulkLoad implements BulkLoad {
   constructor(
     private readonly lexicon: string,
     private readonly seq: number,
+    /** Path prefix of the entities builder's spill files (unregistered: removed at start-up if left). */
+    spill: string,
     private readonly db: Database.Database,
     private readonly setActive: (lexicon: string | undefined) => void,
     private readonly register: (ent: Uint8Array, killed: { segment: number; doc: number }[]) => () => void,
@@ -836,6 +845,13 @@ class DirectBulkLoad implements BulkLoad {
     // would otherwise be spilled to the WAL, then written again.
     db.pragma(`cache_size = ${BULK_CACHE_KIB}`);
     db.exec("BEGIN IMMEDIATE");
+    try {
+      this.ent = new EntitiesBuilder(spill);
+    } catch (e) {
+      db.exec("ROLLBACK");
+      db.pragma(`cache_size = ${this.cacheSize}`);
+      throw e;
+    }
     setActive(lexicon);
   }
 
@@ -909,6 +925,7 @@ class DirectBulkLoad implements BulkLoad {
 
   private close(): void {
     this.open = false;
+    this.ent.discard();
     this.db.pragma(`cache_size = ${this.cacheSize}`);
     this.setActive(undefined);
   }
