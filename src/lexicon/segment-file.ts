@@ -356,7 +356,7 @@ export class EntityTable {
   private readonly nameStart: Uint32Array;
   private readonly nameOffsets: Uint32Array;
   private readonly idBytes: Uint8Array;
-  private readonly nameBytes: Uint8Array;
+  private readonly nameData: Uint8Array;
 
   /** `checked`: the checksum was verified already ({@link checksumMatches}); the rest is checked. */
   constructor(file: Uint8Array, name = "entities", checked = false) {
@@ -367,7 +367,17 @@ export class EntityTable {
     this.nameStart = r.array(this.docs + 1);
     this.nameOffsets = r.array(names + 1);
     this.idBytes = r.bytes(this.idOffsets[this.docs]);
-    this.nameBytes = r.bytes(this.nameOffsets[names]);
+    this.nameData = r.bytes(this.nameOffsets[names]);
+  }
+
+  /** Names over all docs. */
+  get nameCount(): number {
+    return this.nameStart[this.docs];
+  }
+
+  /** UTF-8 bytes of all names. */
+  get nameBytes(): number {
+    return this.nameData.length;
   }
 
   id(doc: number): string {
@@ -377,7 +387,7 @@ export class EntityTable {
   names(doc: number): string[] {
     const out: string[] = [];
     for (let n = this.nameStart[doc]; n < this.nameStart[doc + 1]; n++)
-      out.push(dec.decode(this.nameBytes.subarray(this.nameOffsets[n], this.nameOffsets[n + 1])));
+      out.push(dec.decode(this.nameData.subarray(this.nameOffsets[n], this.nameOffsets[n + 1])));
     return out;
   }
 

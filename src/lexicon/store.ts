@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import Database from "better-sqlite3";
-import { type CompiledLexicon, compileLexicon, type Entry } from "../annotate/lexicon.js";
+import { type CompiledLexicon, compileLexicon, compileNames, type Entry } from "../annotate/lexicon.js";
 import type { TagLexicon, TagSegment } from "../annotate/segment.js";
 import { isFstError } from "../fst/index.js";
 import { isStreamingMode, type StreamingMode } from "../text/modes.js";
@@ -286,8 +286,7 @@ export class LexiconStore {
         this.log(`soda: ${(e as Error).message}`);
       }
     }
-    const entries = Array.from({ length: seg.table.docs }, (_, d) => seg.table.entry(d));
-    const encoded = encodeMode(compileLexicon(entries, mode));
+    const encoded = encodeMode(compileNames(seg.table, mode));
     writeFileAtomic(file, encoded);
     this.useMode(lexicon, mode);
     const bytes = toShared(encoded);
@@ -419,10 +418,8 @@ export class LexiconStore {
     let compiled = new Map<StreamingMode, Uint8Array>();
     // Freshly encoded: the checksum is right by construction (it costs a pass over the file).
     const table = new EntityTable(ent, this.entFile(lexicon, seq), true);
-    if (modes.length > 0) {
-      const entries = Array.from({ length: table.docs }, (_, d) => table.entry(d));
-      compiled = new Map(modes.map((m) => [m, encodeMode(compileLexicon(entries, m))] as const));
-    }
+    if (modes.length > 0)
+      compiled = new Map(modes.map((m) => [m, encodeMode(compileNames(table, m))] as const));
     const docs = table.docs;
     try {
       writeFileAtomic(this.entFile(lexicon, seq), ent);

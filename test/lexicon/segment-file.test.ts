@@ -2,7 +2,14 @@ import { mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { EntitiesBuilder, EntityTable, encodeEntities, readSegment } from "../../src/lexicon/segment-file.js";
+import { compileLexicon, compileNames } from "../../src/annotate/lexicon.js";
+import {
+  EntitiesBuilder,
+  EntityTable,
+  encodeEntities,
+  encodeMode,
+  readSegment,
+} from "../../src/lexicon/segment-file.js";
 
 describe("readSegment", () => {
   it("checksums as it reads: true for an intact file, false for a damaged one", () => {
@@ -46,5 +53,22 @@ describe("EntitiesBuilder", () => {
     dropped.discard();
     dropped.discard();
     expect(readdirSync(dir)).toHaveLength(0);
+  });
+});
+
+describe("compileNames over an entities table", () => {
+  it("compiles the same mode files as compileLexicon over the entries", () => {
+    const entries = [
+      ...Array.from({ length: 3000 }, (_, i) => ({ id: `e${i}`, names: [`Name ${i % 700}`, `Náme ${i}`] })),
+      { id: "dup", names: ["Foo", "foo", "FOO", "the"] },
+      { id: "none", names: [] },
+      { id: "other", names: ["foo"] },
+    ];
+    const table = new EntityTable(encodeEntities(entries));
+    for (const mode of ["exact", "lower"] as const) {
+      const a = encodeMode(compileLexicon(entries, mode));
+      const b = encodeMode(compileNames(table, mode));
+      expect(Buffer.from(b).equals(Buffer.from(a))).toBe(true);
+    }
   });
 });
