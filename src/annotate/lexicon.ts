@@ -234,11 +234,17 @@ export function sortKeys(bytes: Uint8Array, start: Uint32Array, end: Uint32Array
       counts[p < end[k] ? bytes[p] + 1 : 0]++;
     }
     let sum = lo;
+    let all = -1;
     for (let b = 0; b < 257; b++) {
       const c = counts[b];
+      if (c === hi - lo) all = b;
       counts[b] = sum;
       sum += c;
     }
+    // Every key in one bucket (a shared prefix): nothing moves; go one byte deeper, or stop when they
+    // all end here (equal keys, in index order already).
+    if (all > 0) stack.push(lo, hi, depth + 1);
+    if (all >= 0) continue;
     for (let i = lo; i < hi; i++) {
       const k = order[i];
       const p = start[k] + depth;
