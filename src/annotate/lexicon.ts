@@ -85,54 +85,81 @@ export class Lexicon implements TagLexicon, TagSegment {
 
 /**
  * Compiles entries for one mode. Cost: one analysis per name, a sort of the keys, an FST build:
- * O(names × log names); memory: the keys as strings while sorting, then the FST and postings.
+ * O(names × log names); memory: the keys packed in one buffer, then the FST and postings.
  */
 export function compileLexicon(entries: readonly Entry[], mode: StreamingMode): CompiledLexicon {
+  let names = 0;
+  for (const e of entries) names += e.names.length;
+  return compileNames({ docs: entries.length, nameCount: names, names: (doc) => entries[doc].names }, mode);
+}
+
+/**
+ * Where {@link compileNames} reads the names of docs `0 … docs - 1` from (an entities table decodes
+ * them on demand: no object per entity is kept).
+ */
+export interface NameSource {
+  readonly docs: number;
+  /** Names over all docs (sizes the arrays once). */
+  readonly nameCount: number;
+  /** Bytes of all names, if known: sizes the key buffer once (a hint). */
+  readonly nameBytes?: number;
+  names(doc: number): readonly string[];
+}
+
+/**
+ * {@link compileLexicon} over a {@link NameSource}: the same result for the same names. Every array is
+ * allocated once at its final size (typed arrays; no array of numbers, object or view per key), so a
+ * compile of millions of names does not make the garbage collector sweep a big heap again and again.
+ */
+export function compileNames(source: NameSource, mode: StreamingMode): CompiledLexicon {
   const analyzer = new Analyzer(mode);
-  // Every key packed into one buffer (no string or array per key), then sorted by byte order.
-  const sink = new ByteSink(1 << 16);
-  const starts: number[] = [];
-  const ent: number[] = [];
-  const nam: number[] = [];
+  const total = source.nameCount;
+  // Every key packed into one buffer, then sorted by byte order. Keys are about as long as their names.
+  const sink = new ByteSink(Math.max(1 << 16, Math.ceil((source.nameBytes ?? total * 16) * 1.1)));
+  // keyStart[k + 1] is where key k ends.
+  const keyStart = new Uint32Array(total + 1);
+  const ent = new Uint32Array(total);
+  const nam = new Uint32Array(total);
+  let k = 0;
   let skipped = 0;
-  for (let e = 0; e < entries.length; e++) {
-    const names = entries[e].names;
+  for (let e = 0; e < source.docs; e++) {
+    const names = source.names(e);
     for (let n = 0; n < names.length; n++) {
       const start = sink.length;
       if (analyzer.keyInto(names[n], sink) < 0) {
         skipped++;
         continue;
       }
-      starts.push(start);
-      ent.push(e);
-      nam.push(n);
+      keyStart[k] = start;
+      ent[k] = e;
+      nam[k] = n;
+      k++;
     }
   }
-  const keyStart = Uint32Array.from(starts);
-  const keyEnd = new Uint32Array(keyStart.length);
-  for (let i = 0; i < keyStart.length; i++)
-    keyEnd[i] = i + 1 < keyStart.length ? keyStart[i + 1] : sink.length;
+  keyStart[k] = sink.length;
   const packed = sink.bytes;
-  const order = sortKeys(packed, keyStart, keyEnd);
-  const builder = new Builder();
-  const postStart: number[] = [];
-  const postEntity = new Uint32Array(order.length);
-  const postName = new Uint32Array(order.length);
+  const order = sortKeys(packed, keyStart.subarray(0, k), keyStart.subarray(1, k + 1));
+  // The automaton is about as big as the keys at most: one allocation (pages never touched cost nothing).
+  const builder = new Builder({ initialCapacity: Math.max(1 << 20, sink.length) });
+  const postStart = new Uint32Array(k + 1);
+  const postEntity = new Uint32Array(k);
+  const postName = new Uint32Array(k);
+  let keys = 0;
   let prevStart = -1;
   let prevEnd = -1;
   let p = 0;
   let groupStart = 0;
-  for (let i = 0; i < order.length; i++) {
+  for (let i = 0; i < k; i++) {
     const o = order[i];
     const ks = keyStart[o];
-    const ke = keyEnd[o];
+    const ke = keyStart[o + 1];
     if (prevStart < 0 || compareBytes(packed, ks, ke, prevStart, prevEnd) !== 0) {
       prevStart = ks;
       prevEnd = ke;
-      builder.insert(packed.subarray(ks, ke), postStart.length);
-      postStart.push(p);
+      builder.insertRange(packed, ks, ke, keys);
+      postStart[keys++] = p;
       groupStart = p;
-    } else if (postEntity.subarray(groupStart, p).includes(ent[o])) {
+    } else if (holds(postEntity, groupStart, p, ent[o])) {
       // Two synonyms of one entity with the same normalized form: one posting, the first synonym.
       continue;
     }
@@ -140,15 +167,21 @@ export function compileLexicon(entries: readonly Entry[], mode: StreamingMode): 
     postName[p] = nam[o];
     p++;
   }
-  postStart.push(p);
+  postStart[keys] = p;
   return {
     mode,
     fst: RawFst.load(builder.finish(), { verify: false }),
-    postStart: Uint32Array.from(postStart),
+    postStart: postStart.slice(0, keys + 1),
     postEntity: postEntity.slice(0, p),
     postName: postName.slice(0, p),
     skippedNames: skipped,
   };
+}
+
+/** Whether `a[from, to)` holds `v`. */
+function holds(a: Uint32Array, from: number, to: number, v: number): boolean {
+  for (let i = from; i < to; i++) if (a[i] === v) return true;
+  return false;
 }
 
 /** Compares `b[as, ae)` with `b[bs, be)` by bytes: negative, 0 or positive. */
@@ -172,6 +205,9 @@ export function sortKeys(bytes: Uint8Array, start: Uint32Array, end: Uint32Array
   const order = new Uint32Array(n);
   for (let i = 0; i < n; i++) order[i] = i;
   const tmp = new Uint32Array(n);
+  // The bucket of order[i] at the current depth, kept by the counting pass for the distributing one
+  // (which then reads no key byte: one cache miss per key and depth instead of two).
+  const digit = new Uint16Array(n);
   const counts = new Uint32Array(257);
   const stack: number[] = [0, n, 0];
   while (stack.length > 0) {
@@ -198,19 +234,23 @@ export function sortKeys(bytes: Uint8Array, start: Uint32Array, end: Uint32Array
     for (let i = lo; i < hi; i++) {
       const k = order[i];
       const p = start[k] + depth;
-      counts[p < end[k] ? bytes[p] + 1 : 0]++;
+      const d = p < end[k] ? bytes[p] + 1 : 0;
+      digit[i] = d;
+      counts[d]++;
     }
     let sum = lo;
+    let all = -1;
     for (let b = 0; b < 257; b++) {
       const c = counts[b];
+      if (c === hi - lo) all = b;
       counts[b] = sum;
       sum += c;
     }
-    for (let i = lo; i < hi; i++) {
-      const k = order[i];
-      const p = start[k] + depth;
-      tmp[counts[p < end[k] ? bytes[p] + 1 : 0]++] = k;
-    }
+    // Every key in one bucket (a shared prefix): nothing moves; go one byte deeper, or stop when they
+    // all end here (equal keys, in index order already).
+    if (all > 0) stack.push(lo, hi, depth + 1);
+    if (all >= 0) continue;
+    for (let i = lo; i < hi; i++) tmp[counts[digit[i]]++] = order[i];
     order.set(tmp.subarray(lo, hi), lo);
     // counts[b] is now the end of bucket b; bucket 0 holds equal keys (already in index order).
     let from = counts[0];

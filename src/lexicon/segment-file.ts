@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, fsyncSync, openSync, readSync, renameSync, writeSync } from "node:fs";
+import { closeSync, fstatSync, fsyncSync, openSync, readSync, renameSync, rmSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
 import { crc32 } from "node:zlib";
 import type { CompiledLexicon, Entry } from "../annotate/lexicon.js";
@@ -39,9 +39,19 @@ export class SegmentCorruptError extends Error {
 const enc = new TextEncoder();
 const dec = new TextDecoder();
 
-/** Appends u32 words and byte runs, 4-byte aligned, then seals the header and checksum. */
+/** Bytes a {@link Writer} copies in at `finish` (a run that is not one array, see {@link ByteSink}). */
+interface Part {
+  readonly length: number;
+  /** Copies the part's bytes to `out` at `at`. */
+  copyTo(out: Uint8Array, at: number): void;
+}
+
+/**
+ * Appends u32 words and byte runs, 4-byte aligned, then seals the header and checksum. The file is
+ * assembled once, in shared memory (what the store serves from: no further copy).
+ */
 class Writer {
-  private chunks: Uint8Array[] = [];
+  private parts: (Uint8Array | Part)[] = [];
   private length = HEADER;
 
   u32(...values: number[]): void {
@@ -52,27 +62,26 @@ class Writer {
     this.bytes(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
   }
 
-  bytes(b: Uint8Array): void {
-    this.chunks.push(b);
+  /** A run of bytes, padded to 4 bytes (the padding is zero: the output starts zeroed). */
+  bytes(b: Uint8Array | Part): void {
+    this.parts.push(b);
     this.length += b.length;
-    const pad = (4 - (this.length % 4)) % 4;
-    if (pad > 0) {
-      this.chunks.push(new Uint8Array(pad));
-      this.length += pad;
-    }
+    this.length += (4 - (this.length % 4)) % 4;
   }
 
   finish(kind: number): Uint8Array {
-    const out = new Uint8Array(this.length);
+    const out = new Uint8Array(new SharedArrayBuffer(this.length));
     out.set(SEGMENT_MAGIC, 0);
     const view = new DataView(out.buffer);
     view.setUint32(8, SEGMENT_VERSION, true);
     view.setUint32(12, kind, true);
     view.setUint32(16, this.length, true);
     let p = HEADER;
-    for (const c of this.chunks) {
-      out.set(c, p);
+    for (const c of this.parts) {
+      if (c instanceof Uint8Array) out.set(c, p);
+      else c.copyTo(out, p);
       p += c.length;
+      p += (4 - (p % 4)) % 4;
     }
     view.setUint32(20, checksum(out), true);
     return out;
@@ -142,65 +151,202 @@ export function encodeEntities(entries: readonly Entry[]): Uint8Array {
 }
 
 /**
- * Builds an entities file one entity at a time: strings are written straight into growing byte buffers
- * beside their offsets (no object or array kept per entity: a bulk load of millions of names holds
- * about the file's size in memory, and the garbage collector has nothing to churn).
+ * Builds an entities file one entity at a time: strings are written straight into byte streams beside
+ * their offsets (no object or array kept per entity). In memory by default; given `spill` (a path
+ * prefix), the five streams go to files `<spill>.0` … `<spill>.4` through small reusable buffers, so a
+ * bulk load of millions of names allocates nothing that grows with it until `finish` (growing buffers
+ * of hundreds of MB make V8 run full collections of the whole heap as external memory grows). The
+ * spill files are removed by `finish` and `discard`. Cost: one pass over the strings (ASCII copied by
+ * hand, other text through `Buffer.write`), plus writing and reading back the spilled bytes once.
  */
 export class EntitiesBuilder {
-  private idOffsets: Uint32Array = new Uint32Array(1024);
-  private nameStart: Uint32Array = new Uint32Array(1024);
-  private nameOffsets: Uint32Array = new Uint32Array(1024);
-  private idBytes: Buffer = Buffer.allocUnsafe(1 << 16);
-  private nameBytes: Buffer = Buffer.allocUnsafe(1 << 16);
+  private readonly idOffsets: U32Sink;
+  private readonly nameStart: U32Sink;
+  private readonly nameOffsets: U32Sink;
+  private readonly idBytes: ByteSink;
+  private readonly nameBytes: ByteSink;
   /** Entities added so far (the next one is doc `docs`). */
   docs = 0;
   private names = 0;
 
+  constructor(spill?: string) {
+    const f = (i: number) => (spill === undefined ? undefined : `${spill}.${i}`);
+    this.idOffsets = new U32Sink(f(0));
+    this.nameStart = new U32Sink(f(1));
+    this.nameOffsets = new U32Sink(f(2));
+    this.idBytes = new ByteSink(f(3));
+    this.nameBytes = new ByteSink(f(4));
+    this.idOffsets.push(0);
+    this.nameStart.push(0);
+    this.nameOffsets.push(0);
+  }
+
   /** Appends an entity as the next doc. */
   add(id: string, names: readonly string[]): void {
-    if (this.docs + 2 > this.idOffsets.length) {
-      this.idOffsets = growUint32(this.idOffsets);
-      this.nameStart = growUint32(this.nameStart);
-    }
-    const idAt = this.idOffsets[this.docs];
-    // At most 3 UTF-8 bytes per UTF-16 code unit.
-    if (idAt + id.length * 3 > this.idBytes.length)
-      this.idBytes = growBuffer(this.idBytes, idAt + id.length * 3);
-    this.idOffsets[this.docs + 1] = idAt + this.idBytes.write(id, idAt, "utf8");
-    for (const name of names) {
-      if (this.names + 2 > this.nameOffsets.length) this.nameOffsets = growUint32(this.nameOffsets);
-      const at = this.nameOffsets[this.names];
-      if (at + name.length * 3 > this.nameBytes.length)
-        this.nameBytes = growBuffer(this.nameBytes, at + name.length * 3);
-      this.nameOffsets[++this.names] = at + this.nameBytes.write(name, at, "utf8");
-    }
-    this.nameStart[this.docs + 1] = this.names;
+    this.idOffsets.push(this.idBytes.str(id));
+    for (const name of names) this.nameOffsets.push(this.nameBytes.str(name));
+    this.names += names.length;
+    this.nameStart.push(this.names);
     this.docs++;
   }
 
-  /** The file's bytes. */
+  /** The file's bytes, in shared memory (the spill files are removed). */
   finish(): Uint8Array {
-    const w = new Writer();
-    w.u32(this.docs, this.names);
-    w.array(this.idOffsets.subarray(0, this.docs + 1));
-    w.array(this.nameStart.subarray(0, this.docs + 1));
-    w.array(this.nameOffsets.subarray(0, this.names + 1));
-    w.bytes(this.idBytes.subarray(0, this.idOffsets[this.docs]));
-    w.bytes(this.nameBytes.subarray(0, this.nameOffsets[this.names]));
-    return w.finish(KIND_ENTITIES);
+    try {
+      const w = new Writer();
+      w.u32(this.docs, this.names);
+      w.bytes(this.idOffsets);
+      w.bytes(this.nameStart);
+      w.bytes(this.nameOffsets);
+      w.bytes(this.idBytes);
+      w.bytes(this.nameBytes);
+      return w.finish(KIND_ENTITIES);
+    } finally {
+      this.discard();
+    }
+  }
+
+  /** Closes and removes the spill files, if any (safe to call more than once). */
+  discard(): void {
+    for (const s of [this.idOffsets, this.nameStart, this.nameOffsets, this.idBytes, this.nameBytes])
+      s.discard();
   }
 }
 
-function growUint32(a: Uint32Array): Uint32Array {
-  const b = new Uint32Array(a.length * 2);
-  b.set(a);
-  return b;
+/** Bytes a spilling sink buffers before a write (reused: nothing is allocated as it grows). */
+const SPILL_BUFFER = 1 << 20;
+
+/**
+ * An append-only byte stream: a growing buffer in memory, or (given a file) a fixed buffer written out
+ * whenever it fills. Readable once at the end, as a {@link Part}.
+ */
+class ByteSink implements Part {
+  private buf: Buffer;
+  /** Bytes in `buf` (not yet written out). */
+  private at = 0;
+  /** Bytes written out to the file. */
+  private out = 0;
+  private fd: number | undefined;
+
+  constructor(private readonly file?: string) {
+    this.buf = Buffer.allocUnsafe(file === undefined ? 1 << 12 : SPILL_BUFFER);
+    if (file !== undefined) this.fd = openSync(file, "w+");
+  }
+
+  get length(): number {
+    return this.out + this.at;
+  }
+
+  /** Appends `s` as UTF-8; returns the stream's length after it. */
+  str(s: string): number {
+    const n = s.length;
+    // At most 3 UTF-8 bytes per UTF-16 code unit.
+    if (this.at + n * 3 > this.buf.length) this.make(n * 3);
+    const buf = this.buf;
+    const at = this.at;
+    let i = 0;
+    for (; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (c >= 0x80) break;
+      buf[at + i] = c;
+    }
+    this.at = i === n ? at + n : at + buf.write(s, at, "utf8");
+    return this.out + this.at;
+  }
+
+  /** Makes room for `need` more bytes: writes the buffer out (a file) or grows it (memory). */
+  private make(need: number): void {
+    if (this.fd === undefined) {
+      const b = Buffer.allocUnsafe(Math.max(this.at + need, this.buf.length * 2));
+      this.buf.copy(b, 0, 0, this.at);
+      this.buf = b;
+      return;
+    }
+    this.drain();
+    if (need > this.buf.length) this.buf = Buffer.allocUnsafe(need);
+  }
+
+  private drain(): void {
+    if (this.fd === undefined) return;
+    let off = 0;
+    while (off < this.at) off += writeSync(this.fd, this.buf, off, this.at - off, this.out + off);
+    this.out += this.at;
+    this.at = 0;
+  }
+
+  copyTo(target: Uint8Array, at: number): void {
+    if (this.fd !== undefined) {
+      let off = 0;
+      while (off < this.out) {
+        const n = readSync(this.fd, target, at + off, this.out - off, off);
+        if (n === 0) throw new Error(`spill file ${this.file} is shorter than what was written to it`);
+        off += n;
+      }
+    }
+    target.set(this.buf.subarray(0, this.at), at + this.out);
+  }
+
+  discard(): void {
+    if (this.fd === undefined || this.file === undefined) return;
+    closeSync(this.fd);
+    this.fd = undefined;
+    rmSync(this.file, { force: true });
+  }
 }
 
-function growBuffer(a: Buffer, need: number): Buffer {
-  const b = Buffer.allocUnsafe(Math.max(need, a.length * 2));
-  a.copy(b);
-  return b;
+/** A stream of u32 words (little-endian, as the file stores them) over a {@link ByteSink}'s scheme. */
+class U32Sink implements Part {
+  private words: Uint32Array;
+  /** Words in `words` (not yet written out). */
+  private at = 0;
+  /** Bytes written out to the file. */
+  private out = 0;
+  private fd: number | undefined;
+
+  constructor(private readonly file?: string) {
+    this.words = new Uint32Array(file === undefined ? 1 << 10 : SPILL_BUFFER / 4);
+    if (file !== undefined) this.fd = openSync(file, "w+");
+  }
+
+  get length(): number {
+    return this.out + this.at * 4;
+  }
+
+  push(v: number): void {
+    if (this.at === this.words.length) {
+      if (this.fd === undefined) {
+        const w = new Uint32Array(this.words.length * 2);
+        w.set(this.words);
+        this.words = w;
+      } else {
+        const bytes = new Uint8Array(this.words.buffer, 0, this.at * 4);
+        let off = 0;
+        while (off < bytes.length) off += writeSync(this.fd, bytes, off, bytes.length - off, this.out + off);
+        this.out += bytes.length;
+        this.at = 0;
+      }
+    }
+    this.words[this.at++] = v;
+  }
+
+  copyTo(target: Uint8Array, at: number): void {
+    if (this.fd !== undefined) {
+      let off = 0;
+      while (off < this.out) {
+        const n = readSync(this.fd, target, at + off, this.out - off, off);
+        if (n === 0) throw new Error(`spill file ${this.file} is shorter than what was written to it`);
+        off += n;
+      }
+    }
+    target.set(new Uint8Array(this.words.buffer, 0, this.at * 4), at + this.out);
+  }
+
+  discard(): void {
+    if (this.fd === undefined || this.file === undefined) return;
+    closeSync(this.fd);
+    this.fd = undefined;
+    rmSync(this.file, { force: true });
+  }
 }
 
 /** The entities of a segment over the file's bytes: ids and names are decoded on demand. */
@@ -210,7 +356,7 @@ export class EntityTable {
   private readonly nameStart: Uint32Array;
   private readonly nameOffsets: Uint32Array;
   private readonly idBytes: Uint8Array;
-  private readonly nameBytes: Uint8Array;
+  private readonly nameData: Uint8Array;
 
   /** `checked`: the checksum was verified already ({@link checksumMatches}); the rest is checked. */
   constructor(file: Uint8Array, name = "entities", checked = false) {
@@ -221,7 +367,17 @@ export class EntityTable {
     this.nameStart = r.array(this.docs + 1);
     this.nameOffsets = r.array(names + 1);
     this.idBytes = r.bytes(this.idOffsets[this.docs]);
-    this.nameBytes = r.bytes(this.nameOffsets[names]);
+    this.nameData = r.bytes(this.nameOffsets[names]);
+  }
+
+  /** Names over all docs. */
+  get nameCount(): number {
+    return this.nameStart[this.docs];
+  }
+
+  /** UTF-8 bytes of all names. */
+  get nameBytes(): number {
+    return this.nameData.length;
   }
 
   id(doc: number): string {
@@ -231,7 +387,7 @@ export class EntityTable {
   names(doc: number): string[] {
     const out: string[] = [];
     for (let n = this.nameStart[doc]; n < this.nameStart[doc + 1]; n++)
-      out.push(dec.decode(this.nameBytes.subarray(this.nameOffsets[n], this.nameOffsets[n + 1])));
+      out.push(dec.decode(this.nameData.subarray(this.nameOffsets[n], this.nameOffsets[n + 1])));
     return out;
   }
 
@@ -332,8 +488,17 @@ export function readSegment(file: string): { bytes: Uint8Array; checked: boolean
 /** Bytes per read of {@link readSegment} (at least the header; small enough to stay in the CPU cache). */
 const READ_CHUNK = 4 << 20;
 
-/** A copy of `bytes` in shared memory (see {@link readSegment}). */
+/**
+ * `bytes` in shared memory (see {@link readSegment}): as they are when they fill a `SharedArrayBuffer`
+ * already (what the encoders return), else a copy.
+ */
 export function toShared(bytes: Uint8Array): Uint8Array {
+  if (
+    bytes.buffer instanceof SharedArrayBuffer &&
+    bytes.byteOffset === 0 &&
+    bytes.byteLength === bytes.buffer.byteLength
+  )
+    return bytes;
   const out = new Uint8Array(new SharedArrayBuffer(bytes.length));
   out.set(bytes);
   return out;

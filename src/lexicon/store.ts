@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import Database from "better-sqlite3";
-import { type CompiledLexicon, compileLexicon, type Entry } from "../annotate/lexicon.js";
+import { type CompiledLexicon, compileLexicon, compileNames, type Entry } from "../annotate/lexicon.js";
 import type { TagLexicon, TagSegment } from "../annotate/segment.js";
 import { isFstError } from "../fst/index.js";
 import { isStreamingMode, type StreamingMode } from "../text/modes.js";
@@ -162,7 +162,7 @@ export class LexiconStore {
         modes TEXT NOT NULL DEFAULT '[]');
       CREATE TABLE IF NOT EXISTS entities(lexicon TEXT NOT NULL, id TEXT NOT NULL, names TEXT NOT NULL,
         attributes TEXT, segment INTEGER NOT NULL, doc INTEGER NOT NULL, PRIMARY KEY(lexicon, id)) WITHOUT ROWID;
-      CREATE INDEX IF NOT EXISTS entities_by_doc ON entities(lexicon, segment, doc);
+      DROP INDEX IF EXISTS entities_by_doc;
       CREATE TABLE IF NOT EXISTS staged(lexicon TEXT NOT NULL, id TEXT NOT NULL, names TEXT NOT NULL,
         attributes TEXT, PRIMARY KEY(lexicon, id)) WITHOUT ROWID;
       CREATE TABLE IF NOT EXISTS segments(lexicon TEXT NOT NULL, seq INTEGER NOT NULL, docs INTEGER NOT NULL,
@@ -246,17 +246,14 @@ export class LexiconStore {
       this.log(
         `soda: ${e instanceof SegmentCorruptError ? e.message : `segment file ${file} is missing; rebuilding it`}`,
       );
+      // No index by segment (it cost a quarter of a bulk load's CPU): a rebuild, which only a damaged
+      // or lost file needs, scans the lexicon's rows once. Dead docs have no row any more: they stay
+      // empty placeholders so doc numbers stay put.
       const rows = this.db
-        .prepare("SELECT id, names FROM entities WHERE lexicon = ? AND segment = ? ORDER BY doc")
-        .all(lexicon, seq) as { id: string; names: string }[];
-      // Dead docs have no row any more: rebuild them as empty placeholders so doc numbers stay put.
-      const byDoc = this.db
-        .prepare("SELECT doc FROM entities WHERE lexicon = ? AND segment = ? ORDER BY doc")
-        .all(lexicon, seq) as { doc: number }[];
+        .prepare("SELECT id, names, doc FROM entities WHERE lexicon = ? AND segment = ?")
+        .all(lexicon, seq) as { id: string; names: string; doc: number }[];
       const entries: Entry[] = Array.from({ length: docs }, () => ({ id: "", names: [] }));
-      rows.forEach((r, i) => {
-        entries[byDoc[i].doc] = { id: r.id, names: JSON.parse(r.names) };
-      });
+      for (const r of rows) entries[r.doc] = { id: r.id, names: JSON.parse(r.names) };
       const rebuilt = encodeEntities(entries);
       writeFileAtomic(file, rebuilt);
       for (const m of this.modesOf(lexicon)) rmSync(this.modeFile(lexicon, seq, m), { force: true });
@@ -286,8 +283,7 @@ export class LexiconStore {
         this.log(`soda: ${(e as Error).message}`);
       }
     }
-    const entries = Array.from({ length: seg.table.docs }, (_, d) => seg.table.entry(d));
-    const encoded = encodeMode(compileLexicon(entries, mode));
+    const encoded = encodeMode(compileNames(seg.table, mode));
     writeFileAtomic(file, encoded);
     this.useMode(lexicon, mode);
     const bytes = toShared(encoded);
@@ -375,6 +371,7 @@ export class LexiconStore {
     return new DirectBulkLoad(
       lexicon,
       seq,
+      `${this.entFile(lexicon, seq)}.spill`,
       this.db,
       (active) => {
         this.bulkActive = active;
@@ -416,12 +413,11 @@ export class LexiconStore {
     const lex = this.ensureLexicon(lexicon);
     const modes = this.modesOf(lexicon);
     let compiled = new Map<StreamingMode, Uint8Array>();
-    if (modes.length > 0) {
-      const table = new EntityTable(ent);
-      const entries = Array.from({ length: table.docs }, (_, d) => table.entry(d));
-      compiled = new Map(modes.map((m) => [m, encodeMode(compileLexicon(entries, m))] as const));
-    }
-    const docs = new EntityTable(ent).docs;
+    // Freshly encoded: the checksum is right by construction (it costs a pass over the file).
+    const table = new EntityTable(ent, this.entFile(lexicon, seq), true);
+    if (modes.length > 0)
+      compiled = new Map(modes.map((m) => [m, encodeMode(compileNames(table, m))] as const));
+    const docs = table.docs;
     try {
       writeFileAtomic(this.entFile(lexicon, seq), ent);
       for (const [m, c] of compiled) writeFileAtomic(this.modeFile(lexicon, seq, m), c);
@@ -537,7 +533,12 @@ export class LexiconStore {
     modes: ReadonlyMap<StreamingMode, Uint8Array>,
   ): StoredSegment {
     const shared = toShared(ent);
-    const seg = this.newSegment(lexicon, seq, shared, new EntityTable(shared));
+    const seg = this.newSegment(
+      lexicon,
+      seq,
+      shared,
+      new EntityTable(shared, this.entFile(lexicon, seq), true),
+    );
     for (const [m, bytes] of modes) seg.install(m, toShared(bytes));
     return seg;
   }
@@ -815,7 +816,7 @@ const BULK_CACHE_KIB = -1_048_576;
  * the entities file built as they come ({@link EntitiesBuilder}).
  */
 class DirectBulkLoad implements BulkLoad {
-  private readonly ent = new EntitiesBuilder();
+  private readonly ent: EntitiesBuilder;
   private readonly killed: { segment: number; doc: number }[] = [];
   private readonly many: Database.Statement;
   private readonly args: unknown[] = new Array(BULK_ROWS * 6);
@@ -826,6 +827,8 @@ class DirectBulkLoad implements BulkLoad {
   constructor(
     private readonly lexicon: string,
     private readonly seq: number,
+    /** Path prefix of the entities builder's spill files (unregistered: removed at start-up if left). */
+    spill: string,
     private readonly db: Database.Database,
     private readonly setActive: (lexicon: string | undefined) => void,
     private readonly register: (ent: Uint8Array, killed: { segment: number; doc: number }[]) => () => void,
@@ -836,6 +839,13 @@ class DirectBulkLoad implements BulkLoad {
     // would otherwise be spilled to the WAL, then written again.
     db.pragma(`cache_size = ${BULK_CACHE_KIB}`);
     db.exec("BEGIN IMMEDIATE");
+    try {
+      this.ent = new EntitiesBuilder(spill);
+    } catch (e) {
+      db.exec("ROLLBACK");
+      db.pragma(`cache_size = ${this.cacheSize}`);
+      throw e;
+    }
     setActive(lexicon);
   }
 
@@ -909,6 +919,7 @@ class DirectBulkLoad implements BulkLoad {
 
   private close(): void {
     this.open = false;
+    this.ent.discard();
     this.db.pragma(`cache_size = ${this.cacheSize}`);
     this.setActive(undefined);
   }

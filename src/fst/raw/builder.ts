@@ -124,9 +124,18 @@ export class Builder {
 
   /** Adds `key` with `output`. See the class contract for ordering and errors. */
   insert(key: Uint8Array, output = 0): void {
+    this.insertRange(key, 0, key.length, output);
+  }
+
+  /**
+   * Adds the key `bytes[from, to)` with `output`, as {@link insert} does, without a view per key (for
+   * keys packed in one buffer). Same contract.
+   */
+  insertRange(bytes: Uint8Array, from: number, to: number, output = 0): void {
     if (this.finished) throw new Error("Builder.insert after finish(): create a new Builder");
     if (!Number.isSafeInteger(output) || output < 0) throw new OutputValueError(output);
-    const prefix = this.checkOrder(key);
+    const length = to - from;
+    const prefix = this.checkOrder(bytes, from, length);
     const stack = this.stack;
     this.freezeFrom(prefix + 1);
     // Push the new output down the shared prefix: each transition keeps the common part.
@@ -141,19 +150,19 @@ export class Builder {
       out -= common;
       if (rest > 0) stack[i + 1].prependOutput(rest);
     }
-    for (let i = stack.length; i <= key.length; i++) stack.push(new Unfinished());
-    if (key.length === prefix) {
+    for (let i = stack.length; i <= length; i++) stack.push(new Unfinished());
+    if (length === prefix) {
       // Only the empty key as the first key gets here: longer keys always extend past the prefix.
       stack[prefix].isFinal = true;
       stack[prefix].finalOutput = out;
     } else {
-      stack[prefix].push(key[prefix], out);
-      for (let i = prefix + 1; i < key.length; i++) stack[i].push(key[i], 0);
-      const leaf = stack[key.length];
+      stack[prefix].push(bytes[from + prefix], out);
+      for (let i = prefix + 1; i < length; i++) stack[i].push(bytes[from + i], 0);
+      const leaf = stack[length];
       leaf.isFinal = true;
       leaf.finalOutput = 0;
     }
-    this.remember(key);
+    this.remember(bytes, from, length, prefix);
     this.count++;
   }
 
@@ -181,25 +190,32 @@ export class Builder {
   }
 
   /** Validates ordering against the previous key; returns the length of the common prefix. */
-  private checkOrder(key: Uint8Array): number {
+  private checkOrder(bytes: Uint8Array, from: number, length: number): number {
     if (this.lastLen < 0) return 0;
     const last = this.last;
-    const n = Math.min(this.lastLen, key.length);
+    const n = Math.min(this.lastLen, length);
     let i = 0;
-    while (i < n && last[i] === key[i]) i++;
+    while (i < n && last[i] === bytes[from + i]) i++;
+    const key = () => bytes.slice(from, from + length);
     if (i === n) {
-      if (key.length === this.lastLen) throw new DuplicateKeyError(key.slice());
-      if (key.length < this.lastLen) throw new OutOfOrderError(last.slice(0, this.lastLen), key.slice());
+      if (length === this.lastLen) throw new DuplicateKeyError(key());
+      if (length < this.lastLen) throw new OutOfOrderError(last.slice(0, this.lastLen), key());
       return i;
     }
-    if (key[i] < last[i]) throw new OutOfOrderError(last.slice(0, this.lastLen), key.slice());
+    if (bytes[from + i] < last[i]) throw new OutOfOrderError(last.slice(0, this.lastLen), key());
     return i;
   }
 
-  private remember(key: Uint8Array): void {
-    if (key.length > this.last.length) this.last = new Uint8Array(key.length * 2);
-    this.last.set(key);
-    this.lastLen = key.length;
+  /** Keeps the key as the last one; its first `prefix` bytes are those of the previous key already. */
+  private remember(bytes: Uint8Array, from: number, length: number, prefix: number): void {
+    if (length > this.last.length) {
+      const grown = new Uint8Array(length * 2);
+      grown.set(this.last.subarray(0, prefix));
+      this.last = grown;
+    }
+    const last = this.last;
+    for (let i = prefix; i < length; i++) last[i] = bytes[from + i];
+    this.lastLen = length;
   }
 
   /** Freezes the open nodes at depth ≥ `depth` (deepest first) and links them into their parents. */
