@@ -45,9 +45,15 @@ const GROUPS: [string, number][] = [
 ];
 for (const [g, c] of GROUPS) for (const a of g) for (const b of g) if (a !== b) pair(a, b, c);
 
-/** Cost of substituting glyph `a` by `b` (0 when equal, 1 when not confusable). */
+/** {@link PAIR_COST} of two ASCII codes as a table: `SUB[a * 128 + b]` (0 on the diagonal). */
+const SUB = new Float64Array(128 * 128).fill(1);
+for (let a = 0; a < 128; a++) SUB[a * 128 + a] = 0;
+for (const [key, c] of PAIR_COST) SUB[Math.floor(key / 65536) * 128 + (key % 65536)] = c;
+
+/** Cost of substituting glyph `a` by `b` (0 when equal, 1 when not confusable). O(1), a table read on ASCII. */
 export function substitutionCost(a: number, b: number): number {
   if (a === b) return 0;
+  if ((a | b) < 128) return SUB[a * 128 + b];
   return PAIR_COST.get(a * 65536 + b) ?? 1;
 }
 
@@ -67,13 +73,21 @@ const MULTI: [string, string, number][] = [
   ["ll", "u", 0.6],
   ["fi", "h", 0.5],
 ];
-const MULTI_COST = new Map<number, number>();
-for (const [two, one, c] of MULTI)
-  MULTI_COST.set((two.charCodeAt(0) * 65536 + two.charCodeAt(1)) * 128 + one.charCodeAt(0), c);
+// Each pair of ASCII glyphs reads as at most one glyph: its code (-1: none) and cost, by `x0 * 128 + x1`.
+const MULTI_TO = new Int32Array(128 * 128).fill(-1);
+const MULTI_COST = new Float64Array(128 * 128).fill(2);
+for (const [two, one, c] of MULTI) {
+  const at = two.charCodeAt(0) * 128 + two.charCodeAt(1);
+  if (MULTI_TO[at] >= 0) throw new Error(`two readings of ${two}`);
+  MULTI_TO[at] = one.charCodeAt(0);
+  MULTI_COST[at] = c;
+}
 
+/** Cost of reading glyphs `x0 x1` as `y` (2, more than two edits, when they are no confusion). */
 function multiCost(x0: number, x1: number, y: number): number {
-  if (y >= 128) return 2;
-  return MULTI_COST.get((x0 * 65536 + x1) * 128 + y) ?? 2;
+  if ((x0 | x1) >= 128) return 2;
+  const at = x0 * 128 + x1;
+  return MULTI_TO[at] === y ? MULTI_COST[at] : 2;
 }
 
 /** Cost of inserting or deleting a glyph: specks (`.`, `'`, `,`, `|`) and `i`/`l` strokes are cheaper. */

@@ -8,6 +8,7 @@ import {
   ocrNoise,
   phraseWords,
   skeleton,
+  substitutionCost,
 } from "../../src/fuzzy/index.js";
 import { random } from "../../src/fuzzy/ocr-noise.js";
 
@@ -58,6 +59,20 @@ describe("ocrDistance", () => {
         expect(d).toBeLessThanOrEqual(Math.max(a.length, b.length));
       }),
     );
+  });
+
+  it("prices confusions from its tables on ASCII and falls back beyond", () => {
+    expect(substitutionCost(0x6c, 0x31)).toBeCloseTo(0.3); // l / 1
+    expect(substitutionCost(0x31, 0x6c)).toBeCloseTo(0.3);
+    expect(substitutionCost(0x61, 0x61)).toBe(0);
+    expect(substitutionCost(0x61, 0x78)).toBe(1);
+    expect(substitutionCost(0xe9, 0x65)).toBe(1); // é / e: not a confusion
+    expect(substitutionCost(0xe9, 0xe9)).toBe(0);
+    expect(ocrDistance("mitochondria", "rnitochondria")).toBeCloseTo(0.3);
+    expect(ocrDistance("clay", "day")).toBeCloseTo(0.3);
+    expect(ocrDistance("éday", "éclay")).toBeCloseTo(0.3);
+    // rn reads as m, not as n: a deletion and nothing cheaper.
+    expect(ocrDistance("rnap", "nap")).toBe(1);
   });
 
   it("skeletons collapse confusable glyphs", () => {
