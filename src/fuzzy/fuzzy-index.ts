@@ -58,6 +58,8 @@ export interface FuzzyStats {
 }
 
 const MAX_ALTS = 8;
+/** Int32s per edge in {@link FuzzyIndex}'s child lists. */
+const CHILD_STRIDE = 4;
 
 /**
  * A segment's names for fuzzy matching: a vocabulary of the words of its names, a word-level trie of
@@ -167,7 +169,11 @@ export class FuzzyIndex {
     return this.nodes++;
   }
 
-  /** Children of each trie node as (word, child) lists (CSR), for corrections in context. */
+  /**
+   * Children of each trie node (CSR), for corrections in context: per edge (word, child, the word's
+   * length, its first UTF-16 unit × 65536 + its last), so that most children are passed over without
+   * reading their word.
+   */
   private childStart: Int32Array = new Int32Array(0);
   private childList: Int32Array = new Int32Array(0);
 
@@ -176,13 +182,17 @@ export class FuzzyIndex {
     for (let s = 0; s <= this.mask; s++) if (this.edgeNode[s] >= 0) start[this.edgeNode[s] + 1]++;
     for (let v = 0; v < this.nodes; v++) start[v + 1] += start[v];
     const fill = start.slice(0, this.nodes);
-    const list = new Int32Array(this.edges * 2);
+    const list = new Int32Array(this.edges * CHILD_STRIDE);
     for (let s = 0; s <= this.mask; s++) {
       const v = this.edgeNode[s];
       if (v < 0) continue;
-      const at = fill[v]++ * 2;
-      list[at] = this.edgeWord[s];
+      const at = fill[v]++ * CHILD_STRIDE;
+      const w = this.edgeWord[s];
+      const word = this.words[w];
+      list[at] = w;
       list[at + 1] = this.edgeChild[s];
+      list[at + 2] = word.length;
+      list[at + 3] = word.charCodeAt(0) * 65536 + word.charCodeAt(word.length - 1);
     }
     this.childStart = start;
     this.childList = list;
@@ -204,15 +214,18 @@ export class FuzzyIndex {
     const max = Math.min(maxEdits, maxTokenEdits(len));
     const first = token.charCodeAt(0);
     const last = token.charCodeAt(len - 1);
-    for (let e = from; e < to; e++) {
-      const w = this.childList[e * 2];
+    const list = this.childList;
+    for (let e = from * CHILD_STRIDE; e < to * CHILD_STRIDE; e += CHILD_STRIDE) {
+      const wl = list[e + 2];
+      if (Math.abs(wl - len) > 2 || wl < 4) continue;
+      const ends = list[e + 3];
+      if (ends >>> 16 !== first && (ends & 0xffff) !== last) continue;
+      const w = list[e];
       const word = this.words[w];
-      if (Math.abs(word.length - len) > 2 || word.length < 4) continue;
-      if (word.charCodeAt(0) !== first && word.charCodeAt(word.length - 1) !== last) continue;
       // An inflection is no OCR error ("nerve fibers" is not "nerve fiber" misread).
       if (word.startsWith(token) || token.startsWith(word)) continue;
       const d = ocrDistance(token, word, max);
-      if (d <= max && d <= maxTokenEdits(word.length)) out.push(w, this.childList[e * 2 + 1], d);
+      if (d <= max && d <= maxTokenEdits(wl)) out.push(w, list[e + 1], d);
     }
   }
 

@@ -11,7 +11,6 @@ import {
   TOKEN_STOP,
   TOKEN_SUSPECT,
   TOKEN_WORD,
-  type TokenInfo,
 } from "./fuzzy-index.js";
 import { HASH_PRIME, HASH_SEED, TOKENS } from "./token-table.js";
 
@@ -212,12 +211,14 @@ function classifyGap(text: string, from: number, to: number): number {
  * real word beside a garbled one are left apart: joining them costs a candidate generation per pair
  * and hardly ever finds a name.
  */
-function joinable(t: FuzzyTokens, k: number, info: TokenInfo[]): boolean {
+function joinable(t: FuzzyTokens, k: number, flags: Uint8Array): boolean {
   const g = t.gap[k];
   if (g === GAP_HYPHEN_BREAK) return true;
+  const a = flags[k];
+  const b = flags[k + 1];
+  // Neither garbled (most pairs of a text): nothing to join.
+  if (((a | b) & TOKEN_SUSPECT) === 0) return false;
   if (g !== GAP_SPACE || t.end[k] + 1 !== t.begin[k + 1]) return false;
-  const a = info[k].flags;
-  const b = info[k + 1].flags;
   if (((a | b) & TOKEN_STOP) !== 0) return false;
   // Two words of the names read as themselves ("chondroitin sulfate" is not "chondroitinsulfatase").
   if ((a & b & TOKEN_WORD) !== 0) return false;
@@ -285,14 +286,30 @@ export function fuzzyAnnotate(
   const t = scanTokens(text);
   const out: FuzzyAnnotation[] = [];
   if (t.count === 0) return out;
-  const info: TokenInfo[] = new Array(t.count);
+  const n = t.count;
+  // Per token, for the segment being walked: its flags and readings; and the readings of it joined
+  // with the next. Shared across calls (valid up to n).
+  if (SCRATCH.flags.length < n) {
+    SCRATCH.flags = new Uint8Array(n * 2);
+    SCRATCH.single.length = n * 2;
+    SCRATCH.pair.length = n * 2;
+  }
+  const { flags, single, pair } = SCRATCH;
   for (const lex of lexicons) {
     const segments = lex.segments();
     const found: Found[] = [];
     for (let s = 0; s < segments.length; s++) {
       const idx = fuzzyIndex(segments[s]);
-      for (let k = 0; k < t.count; k++) info[k] = idx.tokenById(t.ids[k], t.epoch);
-      walkSegment(idx, segments[s], text, t, info, s, threshold, found);
+      const ids = t.ids;
+      for (let k = 0; k < n; k++) {
+        const r = idx.tokenById(ids[k], t.epoch);
+        flags[k] = r.flags;
+        single[k] = r.alts;
+      }
+      for (let k = 0; k + 1 < n; k++)
+        pair[k] = joinable(t, k, flags) ? idx.joinedReadings(t.words[k] + t.words[k + 1]) : null;
+      pair[n - 1] = null;
+      walkSegment(idx, segments[s], text, t, SCRATCH, s, threshold, found);
     }
     if (found.length === 0) continue;
     // Distinct spans → overlap policy → every kept candidate.
@@ -353,23 +370,26 @@ function hasLivePosting(idx: FuzzyIndex, node: number, seg: { isLive(doc: number
   return false;
 }
 
+/** What {@link fuzzyAnnotate} knows of each token of the text for the segment walked. */
+interface TokenScratch {
+  flags: Uint8Array;
+  single: (Alt[] | null)[];
+  pair: (Alt[] | null)[];
+}
+const SCRATCH: TokenScratch = { flags: new Uint8Array(0), single: [], pair: [] };
+
 function walkSegment(
   idx: FuzzyIndex,
   segment: TagSegment,
   text: string,
   t: FuzzyTokens,
-  info: TokenInfo[],
+  tokens: TokenScratch,
   seg: number,
   threshold: number,
   found: Found[],
 ): void {
   const n = t.count;
-  const single: (Alt[] | null)[] = new Array(n);
-  const pair: (Alt[] | null)[] = new Array(n);
-  for (let k = 0; k < n; k++) {
-    single[k] = info[k].alts;
-    pair[k] = k + 1 < n && joinable(t, k, info) ? idx.joinedReadings(t.words[k] + t.words[k + 1]) : null;
-  }
+  const { flags, single, pair } = tokens;
   const maxWords = idx.maxWords;
   const words = idx.words;
   // Best found per span in this segment: key → index in `found`.
@@ -466,11 +486,11 @@ function walkSegment(
     // Inside a name begun, a token none of whose readings goes on may still be its next word misread
     // as another real word ("plasma membrane hounded cell projection").
     const word = t.words[k];
-    if (node !== 0 && !extended && word.length >= MIN_SINGLE_FUZZY && (info[k].flags & TOKEN_STOP) === 0) {
+    if (node !== 0 && !extended && word.length >= MIN_SINGLE_FUZZY && (flags[k] & TOKEN_STOP) === 0) {
       const near: number[] = [];
       // A real word may be misread into another only by a confusion or one edit ("hounded"), not by
       // a change of meaning ("dependent" for "independent").
-      const maxEdits = (info[k].flags & TOKEN_SUSPECT) !== 0 ? Number.POSITIVE_INFINITY : 1;
+      const maxEdits = (flags[k] & TOKEN_SUSPECT) !== 0 ? Number.POSITIVE_INFINITY : 1;
       idx.childrenNear(node, word, MAX_CONTEXT_CHILDREN, maxEdits, near);
       const cl = covLen + sep + word.length;
       for (let r = 0; r < near.length; r += 3) {
@@ -496,7 +516,7 @@ function walkSegment(
     const w = t.words[k];
     if (w.length < 2 || w.charCodeAt(0) !== 0x61 || t.gap[k] === GAP_BLOCK) continue;
     // Checked before any allocation: most tokens starting with "a" are English words.
-    if (w.length < 5 ? isCapitals(text, t.begin[k] + 1, t.end[k]) : (info[k].flags & TOKEN_SUSPECT) !== 0) {
+    if (w.length < 5 ? isCapitals(text, t.begin[k] + 1, t.end[k]) : (flags[k] & TOKEN_SUSPECT) !== 0) {
       const rw = idx.vocab.get(w.slice(1));
       if (rw === undefined) continue;
       const c = idx.child(0, rw);
