@@ -61,6 +61,54 @@ describe("ocrDistance", () => {
     );
   });
 
+  it("equals the plain recurrence (property, against a reference without the per-column tables)", () => {
+    const multi: Record<string, [string, number][]> = {
+      rn: [["m", 0.3]],
+      cl: [["d", 0.3]],
+      vv: [["w", 0.3]],
+      li: [["h", 0.4]],
+      lr: [["k", 0.5]],
+      ri: [["n", 0.4]],
+      in: [["m", 0.4]],
+      ni: [["m", 0.4]],
+      nn: [["m", 0.5]],
+      iu: [["m", 0.5]],
+      ii: [["u", 0.5]],
+      ll: [["u", 0.6]],
+      fi: [["h", 0.5]],
+    };
+    const mc = (two: string, one: string) => multi[two]?.find(([o]) => o === one)?.[1] ?? 2;
+    const indel = (c: string) => (".',|`".includes(c) ? 0.5 : 1);
+    const reference = (a: string, b: string): number => {
+      const d: number[][] = [];
+      for (let i = 0; i <= a.length; i++) {
+        d.push([]);
+        for (let j = 0; j <= b.length; j++) {
+          if (i === 0 && j === 0) d[i][j] = 0;
+          else if (i === 0) d[i][j] = d[i][j - 1] + indel(b[j - 1]);
+          else if (j === 0) d[i][j] = d[i - 1][j] + indel(a[i - 1]);
+          else {
+            let v = d[i - 1][j - 1] + substitutionCost(a.charCodeAt(i - 1), b.charCodeAt(j - 1));
+            v = Math.min(v, d[i - 1][j] + indel(a[i - 1]), d[i][j - 1] + indel(b[j - 1]));
+            if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+              v = Math.min(v, d[i - 2][j - 2] + 1);
+            if (i > 1) v = Math.min(v, d[i - 2][j - 1] + mc(a.slice(i - 2, i), b[j - 1]));
+            if (j > 1) v = Math.min(v, d[i - 1][j - 2] + mc(b.slice(j - 2, j), a[i - 1]));
+            d[i][j] = v;
+          }
+        }
+      }
+      return d[a.length][b.length];
+    };
+    const word = fc.stringMatching(/^[rnclvihmudwk1|0o.é]{0,9}$/);
+    fc.assert(
+      fc.property(word, word, (a, b) => {
+        expect(ocrDistance(a, b)).toBeCloseTo(reference(a, b), 9);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
   it("prices confusions from its tables on ASCII and falls back beyond", () => {
     expect(substitutionCost(0x6c, 0x31)).toBeCloseTo(0.3); // l / 1
     expect(substitutionCost(0x31, 0x6c)).toBeCloseTo(0.3);
