@@ -58,6 +58,8 @@ export interface FuzzyStats {
 }
 
 const MAX_ALTS = 8;
+/** Most token pairs {@link FuzzyIndex.joinedById} remembers before it starts over. */
+const MAX_PAIRS = 1 << 18;
 /** Int32s per edge in {@link FuzzyIndex}'s child lists. */
 const CHILD_STRIDE = 4;
 
@@ -96,6 +98,12 @@ export class FuzzyIndex {
   private byId: (TokenInfo | undefined)[] = [];
   private byIdEpoch = -1;
   private readonly joinMemo = new Map<string, Alt[] | null>();
+  // Pairs of token ids → joinedReadings (open addressing; keys (a, b) side by side, -1: empty).
+  private pairKeys: Int32Array = new Int32Array(0);
+  private pairAlts: (Alt[] | null)[] = [];
+  private pairMask = -1;
+  private pairCount = 0;
+  private pairEpoch = -1;
   private readonly found: number[] = [];
   private seenAt: Int32Array = new Int32Array(0);
   private stampNow = 0;
@@ -322,6 +330,42 @@ export class FuzzyIndex {
     if (real) return REAL_INFO;
     const alts = this.generate(token, true);
     return alts === null ? SUSPECT_INFO : { flags, alts };
+  }
+
+  /**
+   * {@link joinedReadings} of the tokens with ids `a` and `b` in {@link TOKENS} (epoch `epoch`) joined:
+   * once a pair was seen, a probe of a table keyed by the two ids, without building the joined string.
+   */
+  joinedById(a: number, b: number, epoch: number): Alt[] | null {
+    if (epoch !== this.pairEpoch || this.pairCount * 2 >= this.pairMask) this.resetPairs(epoch);
+    const keys = this.pairKeys;
+    let s = hash(a, b) & this.pairMask;
+    for (;;) {
+      const k = keys[s * 2];
+      if (k < 0) break;
+      if (k === a && keys[s * 2 + 1] === b) return this.pairAlts[s];
+      s = (s + 1) & this.pairMask;
+    }
+    const r = this.joinedReadings(TOKENS.strings[a] + TOKENS.strings[b]);
+    keys[s * 2] = a;
+    keys[s * 2 + 1] = b;
+    this.pairAlts[s] = r;
+    this.pairCount++;
+    return r;
+  }
+
+  /**
+   * Empties the pair table, twice as large when it was full (at most {@link MAX_PAIRS} pairs, about 32
+   * bytes each), back to small on a new epoch.
+   */
+  private resetPairs(epoch: number): void {
+    const size = epoch !== this.pairEpoch ? 1024 : Math.min((this.pairMask + 1) * 2, MAX_PAIRS * 2);
+    this.pairKeys = new Int32Array(size * 2).fill(-1);
+    this.pairAlts = new Array(size).fill(null);
+    // Growing keeps nothing: the pairs are found again through joinedReadings' own memo.
+    this.pairMask = size - 1;
+    this.pairCount = 0;
+    this.pairEpoch = epoch;
   }
 
   /**

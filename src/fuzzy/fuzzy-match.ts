@@ -307,7 +307,7 @@ export function fuzzyAnnotate(
         single[k] = r.alts;
       }
       for (let k = 0; k + 1 < n; k++)
-        pair[k] = joinable(t, k, flags) ? idx.joinedReadings(t.words[k] + t.words[k + 1]) : null;
+        pair[k] = joinable(t, k, flags) ? idx.joinedById(ids[k], ids[k + 1], t.epoch) : null;
       pair[n - 1] = null;
       walkSegment(idx, segments[s], text, t, SCRATCH, s, threshold, found);
     }

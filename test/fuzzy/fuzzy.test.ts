@@ -9,6 +9,7 @@ import {
   phraseWords,
   skeleton,
   substitutionCost,
+  TOKENS,
 } from "../../src/fuzzy/index.js";
 import { random } from "../../src/fuzzy/ocr-noise.js";
 
@@ -249,6 +250,20 @@ describe("fuzzy mode properties", () => {
     const gens = idx.stats.generations - before.generations;
     expect(idx.stats.probes - before.probes).toBeLessThanOrEqual(gens * 232);
     expect(idx.vocab.size).toBeGreaterThan(30_000);
+  });
+
+  it("reads a pair of tokens by their ids as their joined string, through growth of its table", () => {
+    const idx = fuzzyIndex(lex.segments()[0]);
+    const pieces = ["apopto", "tic", "adhe", "sion", "ane", "mia", "mitochon", "drion"];
+    for (let i = 0; i < 3000; i++) pieces.push(`zq${i}`);
+    const ids = pieces.map((p) => TOKENS.intern(p));
+    for (let round = 0; round < 2; round++)
+      for (let i = 0; i + 1 < pieces.length; i += round + 1) {
+        const got = idx.joinedById(ids[i], ids[i + 1], TOKENS.epoch);
+        expect(got).toEqual(idx.joinedReadings(pieces[i] + pieces[i + 1]));
+      }
+    expect(idx.joinedById(ids[0], ids[1], TOKENS.epoch)).not.toBeNull();
+    expect(idx.joinedById(ids[1], ids[0], TOKENS.epoch)).toBeNull();
   });
 
   it("phraseWords of names and fuzzy tokens agree on clean text", () => {
