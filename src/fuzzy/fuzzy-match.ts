@@ -95,6 +95,8 @@ function growShared(cap: number): void {
   t.gap = g;
 }
 
+let tokenBytes = new Uint8Array(1024);
+
 function scan(text: string): FuzzyTokens {
   const n = text.length;
   const t = SHARED;
@@ -105,6 +107,9 @@ function scan(text: string): FuzzyTokens {
   let gap = t.gap;
   let ids = t.ids;
   let cap = begin.length;
+  // The lower-cased bytes of the token being scanned (ASCII): at most the text's length.
+  if (tokenBytes.length < n) tokenBytes = new Uint8Array(n * 2);
+  const tb = tokenBytes;
   const words = t.words;
   const strings = TOKENS.strings;
   let count = 0;
@@ -120,6 +125,7 @@ function scan(text: string): FuzzyTokens {
         continue;
       }
       h = Math.imul(HASH_SEED ^ l, HASH_PRIME);
+      tb[0] = l;
       ascii = true;
     } else {
       const k = CHAR_CLASS[c];
@@ -137,6 +143,7 @@ function scan(text: string): FuzzyTokens {
         const l = ASCII_WORD[d];
         if (l === 0) break;
         h = Math.imul(h ^ l, HASH_PRIME);
+        tb[j - i] = l;
         j++;
       } else {
         const dk = CHAR_CLASS[d];
@@ -158,7 +165,7 @@ function scan(text: string): FuzzyTokens {
         next = j + 2;
     }
     const id = ascii
-      ? TOKENS.internAscii(text, i, j, h)
+      ? TOKENS.internBytes(tb, j - i, h, text, i)
       : TOKENS.intern(foldToAscii(text.slice(i, j).toLowerCase()));
     if (count === cap) {
       t.count = count;
