@@ -58,6 +58,10 @@ export interface FuzzyStats {
 }
 
 const MAX_ALTS = 8;
+/** Most token pairs {@link FuzzyIndex.joinedById} remembers before it starts over. */
+const MAX_PAIRS = 1 << 18;
+/** Int32s per edge in {@link FuzzyIndex}'s child lists. */
+const CHILD_STRIDE = 4;
 
 /**
  * A segment's names for fuzzy matching: a vocabulary of the words of its names, a word-level trie of
@@ -76,10 +80,10 @@ export class FuzzyIndex {
   private glyphStart: Int32Array = new Int32Array(0);
   private glyphWords: Int32Array = new Int32Array(0);
   private deletions: DeletionIndex | null = null;
-  // Trie: edges in a hash table keyed by (node, word).
-  private edgeNode: Int32Array;
-  private edgeWord: Int32Array;
-  private edgeChild: Int32Array;
+  // Trie: edges in a hash table keyed by (node, word), a slot's (node, word, child) side by side (one
+  // cache line per probe at 1M names, not three); the root's children also by word, one array read.
+  private edgeTab: Int32Array;
+  private rootChild: Int32Array = new Int32Array(0);
   private mask: number;
   private edges = 0;
   nodes = 1;
@@ -94,6 +98,12 @@ export class FuzzyIndex {
   private byId: (TokenInfo | undefined)[] = [];
   private byIdEpoch = -1;
   private readonly joinMemo = new Map<string, Alt[] | null>();
+  // Pairs of token ids → joinedReadings (open addressing; keys (a, b) side by side, -1: empty).
+  private pairKeys: Int32Array = new Int32Array(0);
+  private pairAlts: (Alt[] | null)[] = [];
+  private pairMask = -1;
+  private pairCount = 0;
+  private pairEpoch = -1;
   private readonly found: number[] = [];
   private seenAt: Int32Array = new Int32Array(0);
   private stampNow = 0;
@@ -116,9 +126,8 @@ export class FuzzyIndex {
     }
     let cap = 1024;
     while (cap < nameWords * 2) cap *= 2;
-    this.edgeNode = new Int32Array(cap).fill(-1);
-    this.edgeWord = new Int32Array(cap);
-    this.edgeChild = new Int32Array(cap);
+    this.edgeTab = new Int32Array(cap * 3);
+    for (let s = 0; s < cap; s++) this.edgeTab[s * 3] = -1;
     this.mask = cap - 1;
     this.nodeHead = new Int32Array(nameWords + 2).fill(-1);
     const np = Math.max(16, seg.docs * 2);
@@ -153,36 +162,53 @@ export class FuzzyIndex {
   }
 
   private childOrAdd(node: number, word: number): number {
+    const tab = this.edgeTab;
     let s = hash(node, word) & this.mask;
     for (;;) {
-      const n = this.edgeNode[s];
+      const n = tab[s * 3];
       if (n < 0) break;
-      if (n === node && this.edgeWord[s] === word) return this.edgeChild[s];
+      if (n === node && tab[s * 3 + 1] === word) return tab[s * 3 + 2];
       s = (s + 1) & this.mask;
     }
-    this.edgeNode[s] = node;
-    this.edgeWord[s] = word;
-    this.edgeChild[s] = this.nodes;
+    tab[s * 3] = node;
+    tab[s * 3 + 1] = word;
+    tab[s * 3 + 2] = this.nodes;
     this.edges++;
     return this.nodes++;
   }
 
-  /** Children of each trie node as (word, child) lists (CSR), for corrections in context. */
+  /**
+   * Children of each trie node (CSR), for corrections in context: per edge (word, child, the word's
+   * length, its first UTF-16 unit × 65536 + its last), so that most children are passed over without
+   * reading their word.
+   */
   private childStart: Int32Array = new Int32Array(0);
   private childList: Int32Array = new Int32Array(0);
 
   private buildChildren(): void {
     const start = new Int32Array(this.nodes + 1);
-    for (let s = 0; s <= this.mask; s++) if (this.edgeNode[s] >= 0) start[this.edgeNode[s] + 1]++;
+    const tab = this.edgeTab;
+    const root = new Int32Array(this.words.length).fill(-1);
+    for (let s = 0; s <= this.mask; s++) {
+      const v = tab[s * 3];
+      if (v < 0) continue;
+      start[v + 1]++;
+      if (v === 0) root[tab[s * 3 + 1]] = tab[s * 3 + 2];
+    }
+    this.rootChild = root;
     for (let v = 0; v < this.nodes; v++) start[v + 1] += start[v];
     const fill = start.slice(0, this.nodes);
-    const list = new Int32Array(this.edges * 2);
+    const list = new Int32Array(this.edges * CHILD_STRIDE);
     for (let s = 0; s <= this.mask; s++) {
-      const v = this.edgeNode[s];
+      const v = tab[s * 3];
       if (v < 0) continue;
-      const at = fill[v]++ * 2;
-      list[at] = this.edgeWord[s];
-      list[at + 1] = this.edgeChild[s];
+      const at = fill[v]++ * CHILD_STRIDE;
+      const w = tab[s * 3 + 1];
+      const word = this.words[w];
+      list[at] = w;
+      list[at + 1] = tab[s * 3 + 2];
+      list[at + 2] = word.length;
+      list[at + 3] = word.charCodeAt(0) * 65536 + word.charCodeAt(word.length - 1);
     }
     this.childStart = start;
     this.childList = list;
@@ -204,26 +230,30 @@ export class FuzzyIndex {
     const max = Math.min(maxEdits, maxTokenEdits(len));
     const first = token.charCodeAt(0);
     const last = token.charCodeAt(len - 1);
-    for (let e = from; e < to; e++) {
-      const w = this.childList[e * 2];
+    const list = this.childList;
+    for (let e = from * CHILD_STRIDE; e < to * CHILD_STRIDE; e += CHILD_STRIDE) {
+      const wl = list[e + 2];
+      if (Math.abs(wl - len) > 2 || wl < 4) continue;
+      const ends = list[e + 3];
+      if (ends >>> 16 !== first && (ends & 0xffff) !== last) continue;
+      const w = list[e];
       const word = this.words[w];
-      if (Math.abs(word.length - len) > 2 || word.length < 4) continue;
-      if (word.charCodeAt(0) !== first && word.charCodeAt(word.length - 1) !== last) continue;
       // An inflection is no OCR error ("nerve fibers" is not "nerve fiber" misread).
       if (word.startsWith(token) || token.startsWith(word)) continue;
       const d = ocrDistance(token, word, max);
-      if (d <= max && d <= maxTokenEdits(word.length)) out.push(w, this.childList[e * 2 + 1], d);
+      if (d <= max && d <= maxTokenEdits(wl)) out.push(w, list[e + 1], d);
     }
   }
 
-  /** Child of trie node `node` by word `word`, or -1. */
+  /** Child of trie node `node` by word `word`, or -1. O(1) expected; an array read from the root. */
   child(node: number, word: number): number {
-    const en = this.edgeNode;
+    if (node === 0) return this.rootChild[word];
+    const tab = this.edgeTab;
     let s = hash(node, word) & this.mask;
     for (;;) {
-      const n = en[s];
+      const n = tab[s * 3];
       if (n < 0) return -1;
-      if (n === node && this.edgeWord[s] === word) return this.edgeChild[s];
+      if (n === node && tab[s * 3 + 1] === word) return tab[s * 3 + 2];
       s = (s + 1) & this.mask;
     }
   }
@@ -309,6 +339,42 @@ export class FuzzyIndex {
     if (real) return REAL_INFO;
     const alts = this.generate(token, true);
     return alts === null ? SUSPECT_INFO : { flags, alts };
+  }
+
+  /**
+   * {@link joinedReadings} of the tokens with ids `a` and `b` in {@link TOKENS} (epoch `epoch`) joined:
+   * once a pair was seen, a probe of a table keyed by the two ids, without building the joined string.
+   */
+  joinedById(a: number, b: number, epoch: number): Alt[] | null {
+    if (epoch !== this.pairEpoch || this.pairCount * 2 >= this.pairMask) this.resetPairs(epoch);
+    const keys = this.pairKeys;
+    let s = hash(a, b) & this.pairMask;
+    for (;;) {
+      const k = keys[s * 2];
+      if (k < 0) break;
+      if (k === a && keys[s * 2 + 1] === b) return this.pairAlts[s];
+      s = (s + 1) & this.pairMask;
+    }
+    const r = this.joinedReadings(TOKENS.strings[a] + TOKENS.strings[b]);
+    keys[s * 2] = a;
+    keys[s * 2 + 1] = b;
+    this.pairAlts[s] = r;
+    this.pairCount++;
+    return r;
+  }
+
+  /**
+   * Empties the pair table, twice as large when it was full (at most {@link MAX_PAIRS} pairs, about 32
+   * bytes each), back to small on a new epoch.
+   */
+  private resetPairs(epoch: number): void {
+    const size = epoch !== this.pairEpoch ? 1024 : Math.min((this.pairMask + 1) * 2, MAX_PAIRS * 2);
+    this.pairKeys = new Int32Array(size * 2).fill(-1);
+    this.pairAlts = new Array(size).fill(null);
+    // Growing keeps nothing: the pairs are found again through joinedReadings' own memo.
+    this.pairMask = size - 1;
+    this.pairCount = 0;
+    this.pairEpoch = epoch;
   }
 
   /**

@@ -11,9 +11,8 @@ import {
   TOKEN_STOP,
   TOKEN_SUSPECT,
   TOKEN_WORD,
-  type TokenInfo,
 } from "./fuzzy-index.js";
-import { HASH_PRIME, HASH_SEED, lowerAscii, TOKENS } from "./token-table.js";
+import { HASH_PRIME, HASH_SEED, TOKENS } from "./token-table.js";
 
 /** Gap kinds between two adjacent tokens. */
 const GAP_SPACE = 0; // spaces only, on one line: a split word may be joined
@@ -40,9 +39,26 @@ export interface FuzzyTokens {
  * Tokenizes for the fuzzy mode: runs of letters, digits and marks, with `|` counted as a letter (OCR
  * reads `l` and `I` as bars). A possessive `'s` is dropped; other apostrophes split, as in the names.
  * Tokens are interned in {@link TOKENS} as they are scanned: an ASCII word seen before costs no
- * allocation. O(text length).
+ * allocation. O(text length). The arrays returned are the caller's.
  */
 export function fuzzyTokens(text: string): FuzzyTokens {
+  const t = scanTokens(text);
+  return {
+    count: t.count,
+    words: t.words.slice(0, t.count),
+    ids: t.ids.slice(0, t.count),
+    epoch: t.epoch,
+    begin: t.begin.slice(0, t.count),
+    end: t.end.slice(0, t.count),
+    gap: t.gap.slice(0, t.count),
+  };
+}
+
+/**
+ * {@link fuzzyTokens} into buffers shared by every call (valid up to `count`, until the next call):
+ * for {@link fuzzyAnnotate}, which is done with them before it returns.
+ */
+function scanTokens(text: string): FuzzyTokens {
   for (;;) {
     const epoch = TOKENS.epoch;
     const t = scan(text);
@@ -51,38 +67,84 @@ export function fuzzyTokens(text: string): FuzzyTokens {
   }
 }
 
+/** Each ASCII code lower-cased when it continues a fuzzy token (letters, digits, `|`), else 0. */
+const ASCII_WORD = new Uint8Array(128);
+for (let c = 0x30; c <= 0x39; c++) ASCII_WORD[c] = c;
+for (let c = 0x61; c <= 0x7a; c++) ASCII_WORD[c] = c;
+for (let c = 0x41; c <= 0x5a; c++) ASCII_WORD[c] = c | 0x20;
+ASCII_WORD[0x7c] = 0x7c;
+
+const SHARED: FuzzyTokens = {
+  count: 0,
+  words: [],
+  ids: new Int32Array(1024),
+  epoch: 0,
+  begin: new Int32Array(1024),
+  end: new Int32Array(1024),
+  gap: new Uint8Array(1024),
+};
+
+/** Makes room for `cap` tokens in {@link SHARED}, keeping the first `count`. */
+function growShared(cap: number): void {
+  const t = SHARED;
+  t.begin = growInt32(t.begin, cap);
+  t.end = growInt32(t.end, cap);
+  t.ids = growInt32(t.ids, cap);
+  const g = new Uint8Array(cap);
+  g.set(t.gap);
+  t.gap = g;
+}
+
+let tokenBytes = new Uint8Array(1024);
+
 function scan(text: string): FuzzyTokens {
   const n = text.length;
-  // English runs about six characters a token: one allocation for most texts.
-  let cap = 16 + (n >> 2);
-  let begin: Int32Array = new Int32Array(cap);
-  let end: Int32Array = new Int32Array(cap);
-  let gap = new Uint8Array(cap);
-  let ids: Int32Array = new Int32Array(cap);
-  const words: string[] = [];
+  const t = SHARED;
+  // English runs about six characters a token.
+  if (t.begin.length < 16 + (n >> 2)) growShared(16 + (n >> 2));
+  let begin = t.begin;
+  let end = t.end;
+  let gap = t.gap;
+  let ids = t.ids;
+  let cap = begin.length;
+  // The lower-cased bytes of the token being scanned (ASCII): at most the text's length.
+  if (tokenBytes.length < n) tokenBytes = new Uint8Array(n * 2);
+  const tb = tokenBytes;
+  const words = t.words;
   const strings = TOKENS.strings;
   let count = 0;
   let i = 0;
   while (i < n) {
     const c = text.charCodeAt(i);
-    const k = c === 0x7c ? WORD : CHAR_CLASS[c];
-    if (k !== WORD && !(k === SURROGATE && i + 1 < n)) {
-      i++;
-      continue;
+    let h: number;
+    let ascii: boolean;
+    if (c < 0x80) {
+      const l = ASCII_WORD[c];
+      if (l === 0) {
+        i++;
+        continue;
+      }
+      h = Math.imul(HASH_SEED ^ l, HASH_PRIME);
+      tb[0] = l;
+      ascii = true;
+    } else {
+      const k = CHAR_CLASS[c];
+      if (k !== WORD && !(k === SURROGATE && i + 1 < n)) {
+        i++;
+        continue;
+      }
+      h = 0;
+      ascii = false;
     }
     let j = i + 1;
-    let ascii = c < 0x80;
-    let h = Math.imul(HASH_SEED ^ lowerAscii(c), HASH_PRIME);
     while (j < n) {
       const d = text.charCodeAt(j);
       if (d < 0x80) {
-        if ((d >= 0x61 && d <= 0x7a) || (d >= 0x30 && d <= 0x39) || d === 0x7c) {
-          h = Math.imul(h ^ d, HASH_PRIME);
-          j++;
-        } else if (d >= 0x41 && d <= 0x5a) {
-          h = Math.imul(h ^ (d | 0x20), HASH_PRIME);
-          j++;
-        } else break;
+        const l = ASCII_WORD[d];
+        if (l === 0) break;
+        h = Math.imul(h ^ l, HASH_PRIME);
+        tb[j - i] = l;
+        j++;
       } else {
         const dk = CHAR_CLASS[d];
         if (dk === WORD || dk === MARK || dk === SURROGATE) {
@@ -93,35 +155,36 @@ function scan(text: string): FuzzyTokens {
     }
     // Possessive: "…'s" followed by a non-word character.
     let next = j;
-    if (
-      j + 1 < n &&
-      (text.charCodeAt(j) === 0x27 || text.charCodeAt(j) === 0x2019) &&
-      (text.charCodeAt(j + 1) | 0x20) === 0x73 &&
-      (j + 2 >= n || CHAR_CLASS[text.charCodeAt(j + 2)] !== WORD)
-    )
-      next = j + 2;
+    if (j + 1 < n) {
+      const q = text.charCodeAt(j);
+      if (
+        (q === 0x27 || q === 0x2019) &&
+        (text.charCodeAt(j + 1) | 0x20) === 0x73 &&
+        (j + 2 >= n || CHAR_CLASS[text.charCodeAt(j + 2)] !== WORD)
+      )
+        next = j + 2;
+    }
     const id = ascii
-      ? TOKENS.internAscii(text, i, j, h)
+      ? TOKENS.internBytes(tb, j - i, h, text, i)
       : TOKENS.intern(foldToAscii(text.slice(i, j).toLowerCase()));
     if (count === cap) {
-      cap *= 2;
-      begin = growInt32(begin, cap);
-      end = growInt32(end, cap);
-      ids = growInt32(ids, cap);
-      const g = new Uint8Array(cap);
-      g.set(gap);
-      gap = g;
+      t.count = count;
+      growShared(cap * 2);
+      ({ begin, end, gap, ids } = t);
+      cap = begin.length;
     }
     begin[count] = i;
     end[count] = j;
     ids[count] = id;
-    words.push(strings[id]);
+    words[count] = strings[id];
     if (count > 0) gap[count - 1] = classifyGap(text, end[count - 1], i);
     count++;
     i = next;
   }
   if (count > 0) gap[count - 1] = GAP_BLOCK;
-  return { count, words, ids, epoch: TOKENS.epoch, begin, end, gap };
+  t.count = count;
+  t.epoch = TOKENS.epoch;
+  return t;
 }
 
 function classifyGap(text: string, from: number, to: number): number {
@@ -155,12 +218,14 @@ function classifyGap(text: string, from: number, to: number): number {
  * real word beside a garbled one are left apart: joining them costs a candidate generation per pair
  * and hardly ever finds a name.
  */
-function joinable(t: FuzzyTokens, k: number, info: TokenInfo[]): boolean {
+function joinable(t: FuzzyTokens, k: number, flags: Uint8Array): boolean {
   const g = t.gap[k];
   if (g === GAP_HYPHEN_BREAK) return true;
+  const a = flags[k];
+  const b = flags[k + 1];
+  // Neither garbled (most pairs of a text): nothing to join.
+  if (((a | b) & TOKEN_SUSPECT) === 0) return false;
   if (g !== GAP_SPACE || t.end[k] + 1 !== t.begin[k + 1]) return false;
-  const a = info[k].flags;
-  const b = info[k + 1].flags;
   if (((a | b) & TOKEN_STOP) !== 0) return false;
   // Two words of the names read as themselves ("chondroitin sulfate" is not "chondroitinsulfatase").
   if ((a & b & TOKEN_WORD) !== 0) return false;
@@ -225,17 +290,33 @@ export function fuzzyAnnotate(
 ): FuzzyAnnotation[] {
   const threshold = options.threshold ?? 0.8;
   const policy = options.overlaps ?? "LONGEST_DOMINANT_RIGHT";
-  const t = fuzzyTokens(text);
+  const t = scanTokens(text);
   const out: FuzzyAnnotation[] = [];
   if (t.count === 0) return out;
-  const info: TokenInfo[] = new Array(t.count);
+  const n = t.count;
+  // Per token, for the segment being walked: its flags and readings; and the readings of it joined
+  // with the next. Shared across calls (valid up to n).
+  if (SCRATCH.flags.length < n) {
+    SCRATCH.flags = new Uint8Array(n * 2);
+    SCRATCH.single.length = n * 2;
+    SCRATCH.pair.length = n * 2;
+  }
+  const { flags, single, pair } = SCRATCH;
   for (const lex of lexicons) {
     const segments = lex.segments();
     const found: Found[] = [];
     for (let s = 0; s < segments.length; s++) {
       const idx = fuzzyIndex(segments[s]);
-      for (let k = 0; k < t.count; k++) info[k] = idx.tokenById(t.ids[k], t.epoch);
-      walkSegment(idx, segments[s], text, t, info, s, threshold, found);
+      const ids = t.ids;
+      for (let k = 0; k < n; k++) {
+        const r = idx.tokenById(ids[k], t.epoch);
+        flags[k] = r.flags;
+        single[k] = r.alts;
+      }
+      for (let k = 0; k + 1 < n; k++)
+        pair[k] = joinable(t, k, flags) ? idx.joinedById(ids[k], ids[k + 1], t.epoch) : null;
+      pair[n - 1] = null;
+      walkSegment(idx, segments[s], text, t, SCRATCH, s, threshold, found);
     }
     if (found.length === 0) continue;
     // Distinct spans → overlap policy → every kept candidate.
@@ -296,23 +377,26 @@ function hasLivePosting(idx: FuzzyIndex, node: number, seg: { isLive(doc: number
   return false;
 }
 
+/** What {@link fuzzyAnnotate} knows of each token of the text for the segment walked. */
+interface TokenScratch {
+  flags: Uint8Array;
+  single: (Alt[] | null)[];
+  pair: (Alt[] | null)[];
+}
+const SCRATCH: TokenScratch = { flags: new Uint8Array(0), single: [], pair: [] };
+
 function walkSegment(
   idx: FuzzyIndex,
   segment: TagSegment,
   text: string,
   t: FuzzyTokens,
-  info: TokenInfo[],
+  tokens: TokenScratch,
   seg: number,
   threshold: number,
   found: Found[],
 ): void {
   const n = t.count;
-  const single: (Alt[] | null)[] = new Array(n);
-  const pair: (Alt[] | null)[] = new Array(n);
-  for (let k = 0; k < n; k++) {
-    single[k] = info[k].alts;
-    pair[k] = k + 1 < n && joinable(t, k, info) ? idx.joinedReadings(t.words[k] + t.words[k + 1]) : null;
-  }
+  const { flags, single, pair } = tokens;
   const maxWords = idx.maxWords;
   const words = idx.words;
   // Best found per span in this segment: key → index in `found`.
@@ -409,11 +493,11 @@ function walkSegment(
     // Inside a name begun, a token none of whose readings goes on may still be its next word misread
     // as another real word ("plasma membrane hounded cell projection").
     const word = t.words[k];
-    if (node !== 0 && !extended && word.length >= MIN_SINGLE_FUZZY && (info[k].flags & TOKEN_STOP) === 0) {
+    if (node !== 0 && !extended && word.length >= MIN_SINGLE_FUZZY && (flags[k] & TOKEN_STOP) === 0) {
       const near: number[] = [];
       // A real word may be misread into another only by a confusion or one edit ("hounded"), not by
       // a change of meaning ("dependent" for "independent").
-      const maxEdits = (info[k].flags & TOKEN_SUSPECT) !== 0 ? Number.POSITIVE_INFINITY : 1;
+      const maxEdits = (flags[k] & TOKEN_SUSPECT) !== 0 ? Number.POSITIVE_INFINITY : 1;
       idx.childrenNear(node, word, MAX_CONTEXT_CHILDREN, maxEdits, near);
       const cl = covLen + sep + word.length;
       for (let r = 0; r < near.length; r += 3) {
@@ -439,7 +523,7 @@ function walkSegment(
     const w = t.words[k];
     if (w.length < 2 || w.charCodeAt(0) !== 0x61 || t.gap[k] === GAP_BLOCK) continue;
     // Checked before any allocation: most tokens starting with "a" are English words.
-    if (w.length < 5 ? isCapitals(text, t.begin[k] + 1, t.end[k]) : (info[k].flags & TOKEN_SUSPECT) !== 0) {
+    if (w.length < 5 ? isCapitals(text, t.begin[k] + 1, t.end[k]) : (flags[k] & TOKEN_SUSPECT) !== 0) {
       const rw = idx.vocab.get(w.slice(1));
       if (rw === undefined) continue;
       const c = idx.child(0, rw);

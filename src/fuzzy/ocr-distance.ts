@@ -45,9 +45,15 @@ const GROUPS: [string, number][] = [
 ];
 for (const [g, c] of GROUPS) for (const a of g) for (const b of g) if (a !== b) pair(a, b, c);
 
-/** Cost of substituting glyph `a` by `b` (0 when equal, 1 when not confusable). */
+/** {@link PAIR_COST} of two ASCII codes as a table: `SUB[a * 128 + b]` (0 on the diagonal). */
+const SUB = new Float64Array(128 * 128).fill(1);
+for (let a = 0; a < 128; a++) SUB[a * 128 + a] = 0;
+for (const [key, c] of PAIR_COST) SUB[Math.floor(key / 65536) * 128 + (key % 65536)] = c;
+
+/** Cost of substituting glyph `a` by `b` (0 when equal, 1 when not confusable). O(1), a table read on ASCII. */
 export function substitutionCost(a: number, b: number): number {
   if (a === b) return 0;
+  if ((a | b) < 128) return SUB[a * 128 + b];
   return PAIR_COST.get(a * 65536 + b) ?? 1;
 }
 
@@ -67,13 +73,14 @@ const MULTI: [string, string, number][] = [
   ["ll", "u", 0.6],
   ["fi", "h", 0.5],
 ];
-const MULTI_COST = new Map<number, number>();
-for (const [two, one, c] of MULTI)
-  MULTI_COST.set((two.charCodeAt(0) * 65536 + two.charCodeAt(1)) * 128 + one.charCodeAt(0), c);
-
-function multiCost(x0: number, x1: number, y: number): number {
-  if (y >= 128) return 2;
-  return MULTI_COST.get((x0 * 65536 + x1) * 128 + y) ?? 2;
+// Each pair of ASCII glyphs reads as at most one glyph: its code (-1: none) and cost, by `x0 * 128 + x1`.
+const MULTI_TO = new Int32Array(128 * 128).fill(-1);
+const MULTI_COST = new Float64Array(128 * 128).fill(2);
+for (const [two, one, c] of MULTI) {
+  const at = two.charCodeAt(0) * 128 + two.charCodeAt(1);
+  if (MULTI_TO[at] >= 0) throw new Error(`two readings of ${two}`);
+  MULTI_TO[at] = one.charCodeAt(0);
+  MULTI_COST[at] = c;
 }
 
 /** Cost of inserting or deleting a glyph: specks (`.`, `'`, `,`, `|`) and `i`/`l` strokes are cheaper. */
@@ -82,6 +89,12 @@ function indelCost(c: number): number {
 }
 
 let dp = new Float64Array(1024);
+// Per position j of `b` (1-based): its code, its insertion cost, and what its glyph pair b[j-2] b[j-1]
+// reads as (-1: nothing) at what cost. Filled once per call, so that a cell reads no table but SUB.
+let colCode = new Int32Array(64);
+let colIndel = new Float64Array(64);
+let colMultiTo = new Int32Array(64);
+let colMultiCost = new Float64Array(64);
 
 /**
  * OCR-weighted Damerau-Levenshtein distance between `a` and `b` (lower-cased), stopping early and
@@ -95,44 +108,72 @@ export function ocrDistance(a: string, b: string, max = Number.POSITIVE_INFINITY
   if (Math.abs(n - m) > max * 2 + 2) return Number.POSITIVE_INFINITY;
   const w = m + 1;
   if ((n + 1) * w > dp.length) dp = new Float64Array((n + 1) * w * 2);
+  if (colCode.length <= m) {
+    colCode = new Int32Array(w * 2);
+    colIndel = new Float64Array(w * 2);
+    colMultiTo = new Int32Array(w * 2);
+    colMultiCost = new Float64Array(w * 2);
+  }
   const d = dp;
+  const code = colCode;
+  const indel = colIndel;
+  const multiTo = colMultiTo;
+  const multiC = colMultiCost;
   d[0] = 0;
-  for (let j = 1; j <= m; j++) d[j] = d[j - 1] + indelCost(b.charCodeAt(j - 1));
+  for (let j = 1; j <= m; j++) {
+    const bj = b.charCodeAt(j - 1);
+    code[j] = bj;
+    indel[j] = indelCost(bj);
+    d[j] = d[j - 1] + indel[j];
+    const bp = j > 1 ? code[j - 1] : 0x80;
+    if ((bp | bj) < 128) {
+      multiTo[j] = MULTI_TO[bp * 128 + bj];
+      multiC[j] = MULTI_COST[bp * 128 + bj];
+    } else {
+      multiTo[j] = -1;
+      multiC[j] = 2;
+    }
+  }
+  let ap = 0x80;
   for (let i = 1; i <= n; i++) {
     const ai = a.charCodeAt(i - 1);
+    const aIndel = indelCost(ai);
+    // What a[i-2] a[i-1] reads as, and at what cost (2 when nothing: no cheaper than two edits).
+    let aTo = -1;
+    let aCost = 2;
+    if ((ap | ai) < 128) {
+      aTo = MULTI_TO[ap * 128 + ai];
+      aCost = MULTI_COST[ap * 128 + ai];
+    }
+    const sub = ai < 128 ? ai * 128 : -1;
     const row = i * w;
-    d[row] = d[row - w] + indelCost(ai);
+    d[row] = d[row - w] + aIndel;
     let rowMin = d[row];
     for (let j = 1; j <= m; j++) {
-      const bj = b.charCodeAt(j - 1);
-      let v = d[row - w + j - 1] + substitutionCost(ai, bj);
-      const del = d[row - w + j] + indelCost(ai);
+      const bj = code[j];
+      let v = d[row - w + j - 1] + (sub >= 0 && bj < 128 ? SUB[sub + bj] : ai === bj ? 0 : 1);
+      const del = d[row - w + j] + aIndel;
       if (del < v) v = del;
-      const ins = d[row + j - 1] + indelCost(bj);
+      const ins = d[row + j - 1] + indel[j];
       if (ins < v) v = ins;
-      if (i > 1 && j > 1) {
-        const ap = a.charCodeAt(i - 2);
-        const bp = b.charCodeAt(j - 2);
-        if (ai === bp && ap === bj) {
+      // two glyphs of a read as one of b, and one of a as two of b
+      if (i > 1) {
+        if (j > 1 && ai === code[j - 1] && ap === bj) {
           const t = d[row - 2 * w + j - 2] + 1;
           if (t < v) v = t;
         }
-        // two glyphs of a read as one of b, and one of a as two of b
-        const m1 = d[row - 2 * w + j - 1] + multiCost(ap, ai, bj);
+        const m1 = d[row - 2 * w + j - 1] + (aTo === bj ? aCost : 2);
         if (m1 < v) v = m1;
-        const m2 = d[row - w + j - 2] + multiCost(bp, bj, ai);
-        if (m2 < v) v = m2;
-      } else if (i > 1) {
-        const m1 = d[row - 2 * w + j - 1] + multiCost(a.charCodeAt(i - 2), ai, bj);
-        if (m1 < v) v = m1;
-      } else if (j > 1) {
-        const m2 = d[row - w + j - 2] + multiCost(b.charCodeAt(j - 2), bj, ai);
+      }
+      if (j > 1) {
+        const m2 = d[row - w + j - 2] + (multiTo[j] === ai ? multiC[j] : 2);
         if (m2 < v) v = m2;
       }
       d[row + j] = v;
       if (v < rowMin) rowMin = v;
     }
     if (rowMin > max) return Number.POSITIVE_INFINITY;
+    ap = ai;
   }
   return d[n * w + m];
 }

@@ -12,14 +12,17 @@ export class TokenTable {
   readonly strings: string[] = [];
   /** Bumped each time the table starts over (ids from an older epoch mean nothing). */
   epoch = 0;
-  private slots: Int32Array;
-  private hashes: Int32Array;
+  /** Slots of 4: (id or -1, hash, offset of the token's bytes in the arena, length or -1 if not ASCII). */
+  private tab: Int32Array;
   private mask: number;
+  /** The bytes of every ASCII token, one after the other: a probe compares bytes, reads no string. */
+  private arena = new Uint8Array(1 << 16);
+  private arenaLength = 0;
+  private scratch = new Uint8Array(64);
 
   /** @param capacity ids before the table starts over. @default 1 << 20 */
   constructor(readonly capacity = 1 << 20) {
-    this.slots = new Int32Array(1024).fill(-1);
-    this.hashes = new Int32Array(1024);
+    this.tab = emptySlots(1024);
     this.mask = 1023;
   }
 
@@ -29,21 +32,32 @@ export class TokenTable {
    */
   internAscii(text: string, begin: number, end: number, hash: number): number {
     const len = end - begin;
+    if (this.scratch.length < len) this.scratch = new Uint8Array(len * 2);
+    for (let i = 0; i < len; i++) this.scratch[i] = lowerAscii(text.charCodeAt(begin + i));
+    return this.internBytes(this.scratch, len, hash, text, begin);
+  }
+
+  /**
+   * {@link internAscii} with the lower-cased token already in `bytes[0, len)` (the scanner writes it
+   * as it hashes): a token seen before costs one probe and a byte comparison, no string read.
+   */
+  internBytes(bytes: Uint8Array, len: number, hash: number, text: string, begin: number): number {
+    const tab = this.tab;
+    const arena = this.arena;
     let s = hash & this.mask;
     for (;;) {
-      const id = this.slots[s];
+      const at = s * 4;
+      const id = tab[at];
       if (id < 0) break;
-      if (this.hashes[s] === hash) {
-        const w = this.strings[id];
-        if (w.length === len) {
-          let i = 0;
-          while (i < len && w.charCodeAt(i) === lowerAscii(text.charCodeAt(begin + i))) i++;
-          if (i === len) return id;
-        }
+      if (tab[at + 1] === hash && tab[at + 3] === len) {
+        const off = tab[at + 2];
+        let i = 0;
+        while (i < len && arena[off + i] === bytes[i]) i++;
+        if (i === len) return id;
       }
       s = (s + 1) & this.mask;
     }
-    return this.add(s, hash, own(text.slice(begin, end).toLowerCase()));
+    return this.add(s, hash, own(text.slice(begin, begin + len).toLowerCase()));
   }
 
   /** The id of `word` (taken as is). */
@@ -52,9 +66,9 @@ export class TokenTable {
     for (let i = 0; i < word.length; i++) h = Math.imul(h ^ word.charCodeAt(i), HASH_PRIME);
     let s = h & this.mask;
     for (;;) {
-      const id = this.slots[s];
+      const id = this.tab[s * 4];
       if (id < 0) break;
-      if (this.hashes[s] === h && this.strings[id] === word) return id;
+      if (this.tab[s * 4 + 1] === h && this.strings[id] === word) return id;
       s = (s + 1) & this.mask;
     }
     return this.add(s, h, own(word));
@@ -67,37 +81,58 @@ export class TokenTable {
     }
     const id = this.strings.length;
     this.strings.push(word);
-    this.slots[slot] = id;
-    this.hashes[slot] = hash;
+    const at = slot * 4;
+    this.tab[at] = id;
+    this.tab[at + 1] = hash;
+    let ascii = true;
+    for (let i = 0; i < word.length && ascii; i++) ascii = word.charCodeAt(i) < 0x80;
+    if (ascii) {
+      if (this.arenaLength + word.length > this.arena.length) {
+        const a = new Uint8Array(Math.max(this.arena.length * 2, this.arenaLength + word.length));
+        a.set(this.arena.subarray(0, this.arenaLength));
+        this.arena = a;
+      }
+      for (let i = 0; i < word.length; i++) this.arena[this.arenaLength + i] = word.charCodeAt(i);
+      this.tab[at + 2] = this.arenaLength;
+      this.tab[at + 3] = word.length;
+      this.arenaLength += word.length;
+    } else {
+      this.tab[at + 2] = 0;
+      this.tab[at + 3] = -1;
+    }
     if (this.strings.length * 2 > this.mask) this.grow();
     return id;
   }
 
   private grow(): void {
     const size = (this.mask + 1) * 2;
-    const slots = new Int32Array(size).fill(-1);
-    const hashes = new Int32Array(size);
+    const tab = emptySlots(size);
     const mask = size - 1;
+    const old = this.tab;
     for (let s = 0; s <= this.mask; s++) {
-      const id = this.slots[s];
-      if (id < 0) continue;
-      let t = this.hashes[s] & mask;
-      while (slots[t] >= 0) t = (t + 1) & mask;
-      slots[t] = id;
-      hashes[t] = this.hashes[s];
+      if (old[s * 4] < 0) continue;
+      let t = old[s * 4 + 1] & mask;
+      while (tab[t * 4] >= 0) t = (t + 1) & mask;
+      tab.set(old.subarray(s * 4, s * 4 + 4), t * 4);
     }
-    this.slots = slots;
-    this.hashes = hashes;
+    this.tab = tab;
     this.mask = mask;
   }
 
   private reset(): void {
     this.strings.length = 0;
-    this.slots = new Int32Array(1024).fill(-1);
-    this.hashes = new Int32Array(1024);
+    this.tab = emptySlots(1024);
     this.mask = 1023;
+    this.arenaLength = 0;
     this.epoch++;
   }
+}
+
+/** A slot table of `size` empty slots (id -1). */
+function emptySlots(size: number): Int32Array {
+  const tab = new Int32Array(size * 4);
+  for (let s = 0; s < size; s++) tab[s * 4] = -1;
+  return tab;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { Lexicon } from "../../src/annotate/lexicon.js";
-import { fuzzyAnnotate } from "../../src/fuzzy/index.js";
+import { fuzzyAnnotate, fuzzyTokens } from "../../src/fuzzy/index.js";
 
 // Gene Ontology terms and synonyms (r-bioc-go.db), with the OCR errors Tesseract made of them in
 // bench/quality (GO definitions rendered at 100-150 dpi).
@@ -53,5 +53,26 @@ describe("fuzzy matching of what Tesseract does", () => {
   it("needs five letters on both sides for one word read with more than a confusion", () => {
     expect(fuzzy("whach")).toEqual([]);
     expect(fuzzy("nucleas")).toEqual([["GO:0005634", "nucleas"]]);
+  });
+});
+
+describe("fuzzyTokens", () => {
+  it("returns arrays of its own: a later call does not change an earlier result", () => {
+    const a = fuzzyTokens("Rnitochondrial  cell-adhesion, the nucleus's");
+    const before = JSON.stringify({
+      ...a,
+      ids: [...a.ids],
+      begin: [...a.begin],
+      end: [...a.end],
+      gap: [...a.gap],
+    });
+    fuzzyTokens("a completely different and much longer text ".repeat(200));
+    fuzzyAnnotate("nucleus and chromatin", [lex]);
+    expect(
+      JSON.stringify({ ...a, ids: [...a.ids], begin: [...a.begin], end: [...a.end], gap: [...a.gap] }),
+    ).toBe(before);
+    expect(a.words).toEqual(["rnitochondrial", "cell", "adhesion", "the", "nucleus"]);
+    expect([...a.begin]).toEqual([0, 16, 21, 31, 35]);
+    expect(a.ids.length).toBe(a.count);
   });
 });

@@ -8,6 +8,8 @@ import {
   ocrNoise,
   phraseWords,
   skeleton,
+  substitutionCost,
+  TOKENS,
 } from "../../src/fuzzy/index.js";
 import { random } from "../../src/fuzzy/ocr-noise.js";
 
@@ -58,6 +60,68 @@ describe("ocrDistance", () => {
         expect(d).toBeLessThanOrEqual(Math.max(a.length, b.length));
       }),
     );
+  });
+
+  it("equals the plain recurrence (property, against a reference without the per-column tables)", () => {
+    const multi: Record<string, [string, number][]> = {
+      rn: [["m", 0.3]],
+      cl: [["d", 0.3]],
+      vv: [["w", 0.3]],
+      li: [["h", 0.4]],
+      lr: [["k", 0.5]],
+      ri: [["n", 0.4]],
+      in: [["m", 0.4]],
+      ni: [["m", 0.4]],
+      nn: [["m", 0.5]],
+      iu: [["m", 0.5]],
+      ii: [["u", 0.5]],
+      ll: [["u", 0.6]],
+      fi: [["h", 0.5]],
+    };
+    const mc = (two: string, one: string) => multi[two]?.find(([o]) => o === one)?.[1] ?? 2;
+    const indel = (c: string) => (".',|`".includes(c) ? 0.5 : 1);
+    const reference = (a: string, b: string): number => {
+      const d: number[][] = [];
+      for (let i = 0; i <= a.length; i++) {
+        d.push([]);
+        for (let j = 0; j <= b.length; j++) {
+          if (i === 0 && j === 0) d[i][j] = 0;
+          else if (i === 0) d[i][j] = d[i][j - 1] + indel(b[j - 1]);
+          else if (j === 0) d[i][j] = d[i - 1][j] + indel(a[i - 1]);
+          else {
+            let v = d[i - 1][j - 1] + substitutionCost(a.charCodeAt(i - 1), b.charCodeAt(j - 1));
+            v = Math.min(v, d[i - 1][j] + indel(a[i - 1]), d[i][j - 1] + indel(b[j - 1]));
+            if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+              v = Math.min(v, d[i - 2][j - 2] + 1);
+            if (i > 1) v = Math.min(v, d[i - 2][j - 1] + mc(a.slice(i - 2, i), b[j - 1]));
+            if (j > 1) v = Math.min(v, d[i - 1][j - 2] + mc(b.slice(j - 2, j), a[i - 1]));
+            d[i][j] = v;
+          }
+        }
+      }
+      return d[a.length][b.length];
+    };
+    const word = fc.stringMatching(/^[rnclvihmudwk1|0o.é]{0,9}$/);
+    fc.assert(
+      fc.property(word, word, (a, b) => {
+        expect(ocrDistance(a, b)).toBeCloseTo(reference(a, b), 9);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it("prices confusions from its tables on ASCII and falls back beyond", () => {
+    expect(substitutionCost(0x6c, 0x31)).toBeCloseTo(0.3); // l / 1
+    expect(substitutionCost(0x31, 0x6c)).toBeCloseTo(0.3);
+    expect(substitutionCost(0x61, 0x61)).toBe(0);
+    expect(substitutionCost(0x61, 0x78)).toBe(1);
+    expect(substitutionCost(0xe9, 0x65)).toBe(1); // é / e: not a confusion
+    expect(substitutionCost(0xe9, 0xe9)).toBe(0);
+    expect(ocrDistance("mitochondria", "rnitochondria")).toBeCloseTo(0.3);
+    expect(ocrDistance("clay", "day")).toBeCloseTo(0.3);
+    expect(ocrDistance("éday", "éclay")).toBeCloseTo(0.3);
+    // rn reads as m, not as n: a deletion and nothing cheaper.
+    expect(ocrDistance("rnap", "nap")).toBe(1);
   });
 
   it("skeletons collapse confusable glyphs", () => {
@@ -186,6 +250,20 @@ describe("fuzzy mode properties", () => {
     const gens = idx.stats.generations - before.generations;
     expect(idx.stats.probes - before.probes).toBeLessThanOrEqual(gens * 232);
     expect(idx.vocab.size).toBeGreaterThan(30_000);
+  });
+
+  it("reads a pair of tokens by their ids as their joined string, through growth of its table", () => {
+    const idx = fuzzyIndex(lex.segments()[0]);
+    const pieces = ["apopto", "tic", "adhe", "sion", "ane", "mia", "mitochon", "drion"];
+    for (let i = 0; i < 3000; i++) pieces.push(`zq${i}`);
+    const ids = pieces.map((p) => TOKENS.intern(p));
+    for (let round = 0; round < 2; round++)
+      for (let i = 0; i + 1 < pieces.length; i += round + 1) {
+        const got = idx.joinedById(ids[i], ids[i + 1], TOKENS.epoch);
+        expect(got).toEqual(idx.joinedReadings(pieces[i] + pieces[i + 1]));
+      }
+    expect(idx.joinedById(ids[0], ids[1], TOKENS.epoch)).not.toBeNull();
+    expect(idx.joinedById(ids[1], ids[0], TOKENS.epoch)).toBeNull();
   });
 
   it("phraseWords of names and fuzzy tokens agree on clean text", () => {

@@ -21,6 +21,22 @@ describe("TokenTable", () => {
     expect(t.strings[b]).toBe("nucleus");
   });
 
+  it("finds a word added by intern() from the text, across growth, and keeps non-ASCII words apart", () => {
+    const t = new TokenTable();
+    const first = t.intern("nucleus");
+    const cafe = t.intern("café");
+    for (let i = 0; i < 3000; i++) t.intern(`w${i}`);
+    const text = "NUCLEUS cafe nucleu";
+    expect(t.internAscii(text, 0, 7, hashOf("nucleus"))).toBe(first);
+    const plain = t.internAscii(text, 8, 12, hashOf("cafe"));
+    expect(plain).not.toBe(cafe);
+    expect(t.strings[plain]).toBe("cafe");
+    expect(t.intern("café")).toBe(cafe);
+    const prefix = t.internAscii(text, 13, 19, hashOf("nucleu"));
+    expect(prefix).not.toBe(first);
+    expect(t.intern("w2999")).toBe(t.internAscii("W2999", 0, 5, hashOf("w2999")));
+  });
+
   it("keeps ids through growth, and starts over with a new epoch when full", () => {
     const t = new TokenTable(5000);
     const ids = Array.from({ length: 4000 }, (_, i) => t.intern(`w${i}`));
