@@ -60,16 +60,8 @@ class StepMemo {
   readonly slots: number;
   static readonly MAX_LEN = 32;
   readonly ints: Int32Array;
-  /**
-   * Bloom-style filter of the tokens a key can start with: bit `hash & firstMask` is set for the
-   * FNV-1a hash of every key's first token. A token whose bit is clear starts no match, so most token
-   * starts cost one read of this small table (32 bits per distinct first token, at most 2^24 bits,
-   * 2 MiB) and never touch the memo or the automaton. Measured at 1M names (SOTU, MB per CPU-second):
-   * exact 81 -> 105, lower 46 -> 52 (79% of the text's tokens start no key in exact, 57% in lower);
-   * 32 bits per token ran 3-4% faster than 8.
-   */
-  readonly first: Int32Array;
-  readonly firstMask: number;
+  /** The filter of the keys' first tokens, built a slice per {@link findMatches} call. */
+  readonly filter: FirstTokenFilter;
 
   constructor(fst: RawFst, keys: number) {
     let slots = 1 << 8;
@@ -78,51 +70,88 @@ class StepMemo {
     const buffer = new ArrayBuffer(slots * 64);
     this.ints = new Int32Array(buffer);
     for (let s = 0; s < this.slots; s++) this.ints[s * 16] = NONE;
-    const hashes = firstTokenHashes(fst);
-    let bits = 1 << 10;
-    while (bits < hashes.length * 32 && bits < 1 << 24) bits <<= 1;
-    this.firstMask = bits - 1;
-    this.first = new Int32Array(bits >>> 5);
-    for (let k = 0; k < hashes.length; k++) {
-      const b = hashes[k] & this.firstMask;
-      this.first[b >>> 5] |= 1 << (b & 31);
-    }
+    this.filter = new FirstTokenFilter(fst, keys);
   }
 }
 
+/** Automaton nodes the first-token filter walks per {@link findMatches} call until it is complete. */
+let filterBudget = 8_192;
+
+/** @internal Tests only: the filter's walk budget per call (a small one exercises the partial state). */
+export function setFirstTokenFilterBudget(nodes: number): void {
+  filterBudget = nodes;
+}
+
 /**
- * FNV-1a hashes (as the analyzer computes them, {@link AnalyzedText.hash}) of the distinct first
- * tokens of the automaton's keys: the byte strings from the root up to a final node or a separator
- * transition. A depth-first walk of the automaton's first-token level: O(total bytes of the distinct
- * first tokens), once per compiled lexicon.
+ * Bloom-style filter of the tokens a key can start with: bit `hash & mask` is set for the FNV-1a
+ * hash (as the analyzer computes it, {@link AnalyzedText.hash}) of every key's first token, the byte
+ * string from the root up to a final node or a separator transition. A token whose bit is clear starts
+ * no match, so once the filter is complete most token starts cost one read of this small table (16
+ * bits per key, at most 2^24 bits, 2 MiB) and never touch the memo or the automaton. Measured at 1M
+ * names (SOTU, MB per CPU-second): exact 81 -> 105, lower 46 -> 59 (79% of the text's tokens start no
+ * key in exact, 57% in lower).
+ *
+ * It is filled by a depth-first walk of the automaton's first-token level, O(total bytes of the
+ * distinct first tokens): about 40 ms at 1M names, 1.8 s at 8M (measured under load). So that no
+ * request (the first after a restart, say) waits for all of it, the walk goes a slice of
+ * {@link filterBudget} nodes per tagging call (1-2 ms at 1M names, about 4 ms at 8M, where the
+ * automaton's nodes are cache misses), and tagging ignores the filter until it is complete (until then
+ * it could drop matches): the first few hundred documents are tagged at the unfiltered rate.
  */
-function firstTokenHashes(fst: RawFst): Int32Array {
-  let out: Int32Array = new Int32Array(1024);
-  let count = 0;
-  const add = (h: number) => {
-    if (count === out.length) out = growInt32(out);
-    out[count++] = h;
-  };
-  const nodes: number[] = [fst.root];
-  const hashes: number[] = [0x811c9dc5];
-  const view = new NodeView();
-  while (nodes.length > 0) {
-    const addr = nodes.pop()!;
-    const h = hashes.pop()!;
-    fst.node(addr, view);
-    const isRoot = addr === fst.root;
-    if (view.isFinal && !isRoot) add(h);
-    for (let t = 0; t < view.numTransitions; t++) {
-      const label = view.label(t);
-      if (label === TOKEN_SEPARATOR) {
-        if (!isRoot) add(h);
-        continue;
-      }
-      nodes.push(view.target(t));
-      hashes.push(Math.imul(h ^ label, 0x01000193));
-    }
+class FirstTokenFilter {
+  readonly bits: Int32Array;
+  readonly mask: number;
+  /** Whether every first token is in (the filter may be used). */
+  done = false;
+  private nodes: Int32Array = new Int32Array(256);
+  private hashes: Int32Array = new Int32Array(256);
+  private top = 0;
+  private readonly view = new NodeView();
+
+  constructor(
+    private readonly fst: RawFst,
+    keys: number,
+  ) {
+    let bits = 1 << 10;
+    while (bits < keys * 16 && bits < 1 << 24) bits <<= 1;
+    this.mask = bits - 1;
+    this.bits = new Int32Array(bits >>> 5);
+    this.nodes[0] = fst.root;
+    this.hashes[0] = 0x811c9dc5;
+    this.top = 1;
   }
-  return out.subarray(0, count);
+
+  /** Walks at most `budget` more nodes; returns whether the filter is complete. */
+  advance(budget: number): boolean {
+    const fst = this.fst;
+    const view = this.view;
+    const bits = this.bits;
+    const mask = this.mask;
+    for (let v = 0; v < budget && this.top > 0; v++) {
+      this.top--;
+      const addr = this.nodes[this.top];
+      const h = this.hashes[this.top];
+      fst.node(addr, view);
+      const isRoot = addr === fst.root;
+      if (view.isFinal && !isRoot) bits[(h & mask) >>> 5] |= 1 << (h & mask & 31);
+      for (let t = 0; t < view.numTransitions; t++) {
+        const label = view.label(t);
+        if (label === TOKEN_SEPARATOR) {
+          if (!isRoot) bits[(h & mask) >>> 5] |= 1 << (h & mask & 31);
+          continue;
+        }
+        if (this.top === this.nodes.length) {
+          this.nodes = growInt32(this.nodes);
+          this.hashes = growInt32(this.hashes);
+        }
+        this.nodes[this.top] = view.target(t);
+        this.hashes[this.top] = Math.imul(h ^ label, 0x01000193);
+        this.top++;
+      }
+    }
+    if (this.top === 0) this.done = true;
+    return this.done;
+  }
 }
 
 const memos = new WeakMap<CompiledLexicon, StepMemo>();
@@ -153,11 +182,15 @@ export function findMatches(lex: CompiledLexicon, text: AnalyzedText, out: Match
   const mi = memo.ints;
   const MAX = StepMemo.MAX_LEN;
   const mask = memo.slots - 1;
-  const first = memo.first;
-  const firstMask = memo.firstMask;
+  const filter = memo.filter;
+  const filtered = filter.done || filter.advance(filterBudget);
+  const first = filter.bits;
+  const firstMask = filter.mask;
   for (let i = 0; i < n; i++) {
-    const fb = hashes[i] & firstMask;
-    if ((first[fb >>> 5] & (1 << (fb & 31))) === 0) continue;
+    if (filtered) {
+      const fb = hashes[i] & firstMask;
+      if ((first[fb >>> 5] & (1 << (fb & 31))) === 0) continue;
+    }
     let from = root;
     let acc = 0;
     let j = i;

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { type Annotation, Annotator } from "../../src/annotate/annotator.js";
 import { type Entry, Lexicon } from "../../src/annotate/lexicon.js";
 import { OVERLAP_POLICIES } from "../../src/annotate/overlaps.js";
+import { setFirstTokenFilterBudget } from "../../src/annotate/tagger.js";
 import { Analyzer } from "../../src/text/analyzer.js";
 import { STREAMING_MODES, type StreamingMode } from "../../src/text/modes.js";
 
@@ -247,6 +248,33 @@ describe("the tagger against a brute-force reference", () => {
       }),
       { numRuns: 400 },
     );
+  });
+
+  it("equals the reference while its first-token filter is still being built (a slice per call)", () => {
+    // A budget of a few automaton nodes per call: one lexicon is tagged many times while its filter
+    // fills; until it is complete the tagger must not use it, and once it is, must find the same.
+    setFirstTokenFilterBudget(3);
+    try {
+      fc.assert(
+        fc.property(
+          entriesArb,
+          fc.array(textArb, { minLength: 1, maxLength: 12 }),
+          fc.constantFrom(...STREAMING_MODES),
+          (entries, texts, mode) => {
+            const l = lex("l", entries);
+            for (const text of texts) {
+              const got = annotator
+                .annotate(text, [l], { matching: mode, overlaps: "ALL" })
+                .map((a) => `${a.begin}-${a.end}:${a.id}`);
+              expect([...new Set(got)].sort()).toEqual(bruteForce(text, entries, mode));
+            }
+          },
+        ),
+        { numRuns: 200 },
+      );
+    } finally {
+      setFirstTokenFilterBudget(8_192);
+    }
   });
 
   it("each policy keeps a consistent subset of ALL", () => {

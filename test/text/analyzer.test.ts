@@ -247,41 +247,41 @@ describe("tokenization and offsets", () => {
   });
 });
 
-  it("analyzes a long text (the native ASCII fast path and its fallback) as the sum of its words", () => {
-    // Texts of 64 units or more are scanned from a byte copy (encoded natively when ASCII, by a
-    // JavaScript pass otherwise); short words take the short path. Both must give the same tokens.
-    const piece = fc.constantFrom(
-      "alpha",
-      "Crohn's",
-      "dé",
-      "β",
-      "😀x",
-      "e\u0301t",
-      "the",
-      "running",
-      "cGMP",
-      "x'y",
-    );
-    const sep = fc.constantFrom(" ", ", ", "-", "\n", " ' ", " \ud800 ", " 😀 ");
-    fc.assert(
-      fc.property(
-        fc.array(fc.tuple(piece, sep), { minLength: 20, maxLength: 60 }),
-        fc.constantFrom(...STREAMING_MODES),
-        (parts, mode) => {
-          const text = parts.map(([w, s]) => w + s).join("");
-          const expected: [number, number, string][] = [];
-          let at = 0;
-          for (const [w, s] of parts) {
-            for (const [b, e, norm] of toks(analyzer(mode).analyze(w))) expected.push([at + b, at + e, norm]);
-            at += w.length + s.length;
-          }
-          expect(text.length).toBeGreaterThanOrEqual(64);
-          expect(toks(analyzer(mode).analyze(text))).toEqual(expected);
-        },
-      ),
-      { numRuns: 300 },
-    );
-  });
+it("analyzes a long text (the native ASCII fast path and its fallback) as the sum of its words", () => {
+  // Texts of 64 units or more are scanned from a byte copy (encoded natively when ASCII, by a
+  // JavaScript pass otherwise); short words take the short path. Both must give the same tokens.
+  const piece = fc.constantFrom(
+    "alpha",
+    "Crohn's",
+    "dé",
+    "β",
+    "😀x",
+    "e\u0301t",
+    "the",
+    "running",
+    "cGMP",
+    "x'y",
+  );
+  const sep = fc.constantFrom(" ", ", ", "-", "\n", " ' ", " \ud800 ", " 😀 ");
+  fc.assert(
+    fc.property(
+      fc.array(fc.tuple(piece, sep), { minLength: 20, maxLength: 60 }),
+      fc.constantFrom(...STREAMING_MODES),
+      (parts, mode) => {
+        const text = parts.map(([w, s]) => w + s).join("");
+        const expected: [number, number, string][] = [];
+        let at = 0;
+        for (const [w, s] of parts) {
+          for (const [b, e, norm] of toks(analyzer(mode).analyze(w))) expected.push([at + b, at + e, norm]);
+          at += w.length + s.length;
+        }
+        expect(text.length).toBeGreaterThanOrEqual(64);
+        expect(toks(analyzer(mode).analyze(text))).toEqual(expected);
+      },
+    ),
+    { numRuns: 300 },
+  );
+});
 
 describe("modes", () => {
   it("lower keeps stop words, stop and the stem modes drop them (after lower-casing)", () => {
