@@ -182,8 +182,9 @@ function memoOf(lex: CompiledLexicon): StepMemo {
  * lexicon: from each token start, walk the FST token by token until it has no continuation or a block
  * boundary intervenes. Appends to `out` ordered by first token, then by length, tagged with `segment`.
  *
- * Cost: O(tokens × tokens walked per start); each token step is memoized ({@link StepMemo}), so a
- * start that no key begins with usually costs one probe. No allocation.
+ * Cost: O(tokens × tokens walked per start); a start that no key begins with costs one read of the
+ * first-token filter ({@link FirstTokenFilter}, once complete: until then each call also fills a slice
+ * of it), and each token step is memoized ({@link StepMemo}). No allocation after a lexicon's first use.
  */
 export function findMatches(lex: CompiledLexicon, text: AnalyzedText, out: Matches, segment = 0): Matches {
   const fst = lex.fst;
