@@ -79,18 +79,18 @@ export function resolveOverlaps(
   // Spans that share no token with their neighbours form clusters of their own: the greedy choice
   // inside one cluster never touches another, so each cluster is resolved alone, and a lone span (most
   // of them) is kept without sorting anything.
-  let r0 = 0;
-  let maxLast = -1;
-  for (let r = 0; r <= m; r++) {
-    const k = r < m ? (order === null ? r : order[r]) : -1;
-    if (r < m && (r === r0 || first[k] <= maxLast)) {
+  for (let r0 = 0; r0 < m; ) {
+    // The cluster of ranks [r0, r): each span starts at or before the last token reached so far.
+    let maxLast = last[order === null ? r0 : order[r0]];
+    let r = r0 + 1;
+    for (; r < m; r++) {
+      const k = order === null ? r : order[r];
+      if (first[k] > maxLast) break;
       if (last[k] > maxLast) maxLast = last[k];
-      continue;
     }
     if (r - r0 === 1) kept.push(order === null ? r0 : order[r0]);
-    else if (r > r0) longestDominantRight(order, first, last, charBegin, charEnd, r0, r, kept);
+    else longestDominantRight(order, first, last, charBegin, charEnd, r0, r, kept);
     r0 = r;
-    if (k >= 0) maxLast = last[k];
   }
   return kept;
 }
