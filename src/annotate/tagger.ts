@@ -1,5 +1,5 @@
 import { NONE, NodeView, type RawFst } from "../fst/index.js";
-import { type AnalyzedText, TOKEN_SEPARATOR } from "../text/analyzer.js";
+import { type AnalyzedText, FNV_OFFSET, FNV_PRIME, TOKEN_SEPARATOR } from "../text/analyzer.js";
 import { growInt32 } from "../util/grow.js";
 import type { CompiledLexicon } from "./lexicon.js";
 
@@ -128,7 +128,7 @@ class FirstTokenFilter {
     this.mask = bits - 1;
     this.bits = new Int32Array(bits >>> 5);
     this.nodes[0] = fst.root;
-    this.hashes[0] = 0x811c9dc5;
+    this.hashes[0] = FNV_OFFSET;
     this.top = 1;
   }
 
@@ -156,7 +156,7 @@ class FirstTokenFilter {
           this.hashes = growInt32(this.hashes);
         }
         this.nodes[this.top] = view.target(t);
-        this.hashes[this.top] = Math.imul(h ^ label, 0x01000193);
+        this.hashes[this.top] = Math.imul(h ^ label, FNV_PRIME);
         this.top++;
       }
     }

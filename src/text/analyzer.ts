@@ -20,6 +20,13 @@ const ASCII_WORD_SAME = Uint8Array.from({ length: 256 }, (_, c) =>
   c >= 0x80 || CHAR_CLASS[c] !== WORD ? 0 : c,
 );
 
+/**
+ * FNV-1a over a token's normalized bytes, the hash of {@link AnalyzedText.hash}: `h = FNV_OFFSET`, then
+ * `h = Math.imul(h ^ byte, FNV_PRIME)` per byte. (The scan writes the same numbers inline.)
+ */
+export const FNV_OFFSET = 0x811c9dc5;
+export const FNV_PRIME = 0x01000193;
+
 /** The byte that joins the tokens of a name into an FST key (tokens never contain it). */
 export const TOKEN_SEPARATOR = 0x20;
 
