@@ -213,6 +213,28 @@ export class EntitiesBuilder {
   }
 }
 
+/** Reads the first `length` bytes of a spill file back into `target` at `at`. */
+function readSpill(
+  fd: number,
+  file: string | undefined,
+  target: Uint8Array,
+  at: number,
+  length: number,
+): void {
+  let off = 0;
+  while (off < length) {
+    const n = readSync(fd, target, at + off, length - off, off);
+    if (n === 0) throw new Error(`spill file ${file} is shorter than what was written to it`);
+    off += n;
+  }
+}
+
+/** Closes a spill file and removes it. */
+function removeSpill(fd: number, file: string | undefined): void {
+  closeSync(fd);
+  if (file !== undefined) rmSync(file, { force: true });
+}
+
 /** Bytes a spilling sink buffers before a write (reused: nothing is allocated as it grows). */
 const SPILL_BUFFER = 1 << 20;
 
@@ -275,22 +297,14 @@ class ByteSink implements Part {
   }
 
   copyTo(target: Uint8Array, at: number): void {
-    if (this.fd !== undefined) {
-      let off = 0;
-      while (off < this.out) {
-        const n = readSync(this.fd, target, at + off, this.out - off, off);
-        if (n === 0) throw new Error(`spill file ${this.file} is shorter than what was written to it`);
-        off += n;
-      }
-    }
+    if (this.fd !== undefined) readSpill(this.fd, this.file, target, at, this.out);
     target.set(this.buf.subarray(0, this.at), at + this.out);
   }
 
   discard(): void {
-    if (this.fd === undefined || this.file === undefined) return;
-    closeSync(this.fd);
+    if (this.fd === undefined) return;
+    removeSpill(this.fd, this.file);
     this.fd = undefined;
-    rmSync(this.file, { force: true });
   }
 }
 
@@ -330,22 +344,14 @@ class U32Sink implements Part {
   }
 
   copyTo(target: Uint8Array, at: number): void {
-    if (this.fd !== undefined) {
-      let off = 0;
-      while (off < this.out) {
-        const n = readSync(this.fd, target, at + off, this.out - off, off);
-        if (n === 0) throw new Error(`spill file ${this.file} is shorter than what was written to it`);
-        off += n;
-      }
-    }
+    if (this.fd !== undefined) readSpill(this.fd, this.file, target, at, this.out);
     target.set(new Uint8Array(this.words.buffer, 0, this.at * 4), at + this.out);
   }
 
   discard(): void {
-    if (this.fd === undefined || this.file === undefined) return;
-    closeSync(this.fd);
+    if (this.fd === undefined) return;
+    removeSpill(this.fd, this.file);
     this.fd = undefined;
-    rmSync(this.file, { force: true });
   }
 }
 
