@@ -227,7 +227,8 @@ export class FuzzyIndex {
     const to = this.childStart[node + 1];
     if (to - from > maxChildren) return;
     const len = token.length;
-    const max = Math.min(maxEdits, maxTokenEdits(len));
+    // In context a short token may take one edit: the name's words before it vouch for the reading.
+    const max = Math.min(maxEdits, len === 3 || len === 4 ? 1 : maxTokenEdits(len));
     const first = token.charCodeAt(0);
     const last = token.charCodeAt(len - 1);
     const list = this.childList;
@@ -238,8 +239,11 @@ export class FuzzyIndex {
       if (ends >>> 16 !== first && (ends & 0xffff) !== last) continue;
       const w = list[e];
       const word = this.words[w];
-      // An inflection is no OCR error ("nerve fibers" is not "nerve fiber" misread).
-      if (word.startsWith(token) || token.startsWith(word)) continue;
+      // An inflection is no OCR error ("nerve fibers" is not "nerve fiber" misread), nor a word with
+      // more after it ("beta1" read "betal" is not "beta"); a letter lost, or doubled, is ("host cel",
+      // "host celll").
+      if (len > wl ? token.startsWith(word) && !isDoubledEnd(token, word) : isInflection(token, word))
+        continue;
       const d = ocrDistance(token, word, max);
       if (d <= max && d <= maxTokenEdits(wl)) out.push(w, list[e + 1], d);
     }
@@ -451,6 +455,18 @@ export class FuzzyIndex {
         alts.push({ w0: a, w1: b, cost: 0.5 });
       }
     }
+    // A one- or two-letter word run into the next ("ttubule" for "T-tubule"): only where the two
+    // words begin a name together, the second word at least five letters.
+    if (deep && len >= 6) {
+      for (let i = 1; i <= 2; i++) {
+        const a = this.vocab.get(token.slice(0, i));
+        if (a === undefined) continue;
+        const c = this.rootChild[a];
+        if (c < 0) continue;
+        const b = this.vocab.get(token.slice(i));
+        if (b !== undefined && this.child(c, b) >= 0) alts.push({ w0: a, w1: b, cost: 0.5 });
+      }
+    }
     if (alts.length === 0) return null;
     alts.sort((x, y) => x.cost - y.cost);
     if (alts.length > MAX_ALTS) alts.length = MAX_ALTS;
@@ -491,6 +507,28 @@ const SUFFIXES = [
   "ions",
   "ity",
 ];
+
+/** Endings that make one word an inflection or derivation of another: {@link SUFFIXES} and a few more. */
+const INFLECTIONS = new Set([...SUFFIXES, "ic", "al", "ical", "ation", "ations", "ive", "ous", "ar"]);
+
+/**
+ * Whether one of two lower-cased words is the other plus an English ending ("fibers", "cytoplasmic",
+ * "development" of "develop"), or equal: a change of form, not an OCR error. O(length).
+ */
+export function isInflection(a: string, b: string): boolean {
+  const short = a.length <= b.length ? a : b;
+  const long = a.length <= b.length ? b : a;
+  if (!long.startsWith(short)) return false;
+  return long.length === short.length || INFLECTIONS.has(long.slice(short.length));
+}
+
+/** Whether `token` is `word` with its last letter doubled ("celll" for "cell"). */
+function isDoubledEnd(token: string, word: string): boolean {
+  return (
+    token.length === word.length + 1 &&
+    token.charCodeAt(token.length - 1) === word.charCodeAt(word.length - 1)
+  );
+}
 
 /**
  * Whether a lower-cased token is a real English word: in the tagger's lexicon, or a lexicon word plus a

@@ -493,11 +493,19 @@ function walkSegment(
     // Inside a name begun, a token none of whose readings goes on may still be its next word misread
     // as another real word ("plasma membrane hounded cell projection").
     const word = t.words[k];
-    if (node !== 0 && !extended && word.length >= MIN_SINGLE_FUZZY && (flags[k] & TOKEN_STOP) === 0) {
+    // A garbled token of three or four letters too ("host cel cytoplasm", "epithelial cll"); a real
+    // word that short is left alone.
+    const suspect = (flags[k] & TOKEN_SUSPECT) !== 0;
+    if (
+      node !== 0 &&
+      !extended &&
+      (word.length >= MIN_SINGLE_FUZZY || (suspect && word.length >= 3)) &&
+      (flags[k] & TOKEN_STOP) === 0
+    ) {
       const near: number[] = [];
       // A real word may be misread into another only by a confusion or one edit ("hounded"), not by
       // a change of meaning ("dependent" for "independent").
-      const maxEdits = (flags[k] & TOKEN_SUSPECT) !== 0 ? Number.POSITIVE_INFINITY : 1;
+      const maxEdits = suspect ? Number.POSITIVE_INFINITY : 1;
       idx.childrenNear(node, word, MAX_CONTEXT_CHILDREN, maxEdits, near);
       const cl = covLen + sep + word.length;
       for (let r = 0; r < near.length; r += 3) {

@@ -16,6 +16,13 @@ const lex = new Lexicon("go", [
   { id: "GO:0043005", names: ["neuron projection", "nerve fiber"] },
   { id: "GO:0005634", names: ["nucleus"] },
   { id: "X:hach", names: ["HACH"] },
+  { id: "GO:0043657", names: ["host cell"] },
+  { id: "GO:0030430", names: ["host cell cytoplasm"] },
+  { id: "GO:0030315", names: ["T-tubule"] },
+  {
+    id: "GO:0005160",
+    names: ["transforming growth factor beta receptor binding", "transforming growth factor beta"],
+  },
 ]);
 const fuzzy = (text: string) => fuzzyAnnotate(text, [lex]).map((a) => [a.id, a.coveredText]);
 
@@ -48,6 +55,22 @@ describe("fuzzy matching of what Tesseract does", () => {
   it("leaves a token legible as an inflection of a name's word alone", () => {
     expect(fuzzy("sister chromatids")).toEqual([]);
     expect(fuzzy("chromatln")).toEqual([["GO:0000785", "chromatln"]]);
+  });
+
+  it("reads a garbled short token inside a name begun with one edit, a letter lost or doubled", () => {
+    expect(fuzzy("in the host cel cytoplasm")).toEqual([["GO:0030430", "host cel cytoplasm"]]);
+    expect(fuzzy("of the host celll")).toEqual([["GO:0043657", "host celll"]]);
+    // A real word that short is left alone; so is a word with more after it ("beta1" read "betal").
+    expect(fuzzy("the host call")).toEqual([]);
+    expect(fuzzy("transforming growth factor-betal")).toEqual([]);
+    expect(fuzzy("transforming growth factor beta")).toEqual([
+      ["GO:0005160", "transforming growth factor beta"],
+    ]);
+  });
+
+  it("splits a one-letter word run into the next where the two begin a name", () => {
+    expect(fuzzy("the ‘ttubule is")).toEqual([["GO:0030315", "ttubule"]]);
+    expect(fuzzy("the xtubule is")).toEqual([]);
   });
 
   it("needs five letters on both sides for one word read with more than a confusion", () => {
