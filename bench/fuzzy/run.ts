@@ -11,10 +11,15 @@
  * dropped the compiled code: the cold pass would pay for compiling it again, on background threads
  * that `process.cpuUsage` counts); that lexicon's index is its own, so the measured index stays cold.
  *
+ * A third text, real OCR output: the Tesseract readings of bench/quality's pages (GO definitions) in
+ * `--ocr DIR` (default /tmp/soda-quality-120, made by `node dist/bench/quality/run.js --pages 120 --work
+ * /tmp/soda-quality-120`), one document per page; left out when the directory has none.
+ *
  * Usage: npm run build && node --expose-gc dist/bench/fuzzy/run.js [100k 1M] [--seconds 5] [--no-rejit]
+ *          [--ocr DIR]
  * (`--no-rejit`: no JIT warm-up before each cold pass, as the benchmark was before 2026-12-04).
  */
-import { readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { join } from "node:path";
 import { Annotator } from "../../src/annotate/annotator.js";
@@ -104,9 +109,11 @@ let jitDocs: string[] = [];
 function main(): void {
   const args = process.argv.slice(2);
   let seconds = 5;
+  let ocrDir = "/tmp/soda-quality-120";
   const sizes: number[] = [];
   for (let i = 0; i < args.length; i++) {
     if (args[i] === "--seconds") seconds = Number(args[++i]);
+    else if (args[i] === "--ocr") ocrDir = args[++i];
     else if (args[i] === "--no-rejit") continue;
     else sizes.push(parseSize(args[i]));
   }
@@ -115,6 +122,17 @@ function main(): void {
   const clean = all.slice(0, 400).map((d) => d.text);
   jitDocs = all.slice(400, 440).flatMap((d, i) => [d.text, ocrNoise(d.text, { seed: 1000 + i })]);
   const noisy = clean.map((t, i) => ocrNoise(t, { seed: i + 1 }));
+  const texts: [string, string[]][] = [
+    ["sotu", clean],
+    ["sotu+ocr-noise", noisy],
+  ];
+  const tesseract = existsSync(ocrDir)
+    ? readdirSync(ocrDir)
+        .filter((f) => f.endsWith(".ocr.txt"))
+        .sort()
+        .map((f) => readFileSync(join(ocrDir, f), "utf8"))
+    : [];
+  if (tesseract.length > 0) texts.push(["GO pages, Tesseract", tesseract]);
   warmUpJit();
   console.log(
     `MB per CPU-second; load average ${loadavg()
@@ -135,10 +153,7 @@ function main(): void {
     const build = cpuSeconds(t0);
     globalThis.gc?.();
     const heap = process.memoryUsage().heapUsed / 1e6;
-    for (const [name, docs] of [
-      ["sotu", clean],
-      ["sotu+ocr-noise", noisy],
-    ] as const) {
+    for (const [name, docs] of texts) {
       const mb = docs.reduce((a, d) => a + Buffer.byteLength(d), 0) / 1e6;
       const lower = measure(docs, seconds, (t) => annotator.annotate(t, [lex], { matching: "lower" }).length);
       if (!process.argv.includes("--no-rejit")) warmUpJit();
