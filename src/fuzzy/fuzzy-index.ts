@@ -94,6 +94,8 @@ export class FuzzyIndex {
   postNext: Int32Array;
   posts = 0;
   maxWords = 1;
+  /** Length of the longest word of the names: a longer token, less its edits, can be none of them. */
+  maxWordLength = 0;
   private readonly memo = new Map<string, TokenInfo>();
   private byId: (TokenInfo | undefined)[] = [];
   private byIdEpoch = -1;
@@ -146,6 +148,7 @@ export class FuzzyIndex {
             id = this.words.length;
             this.vocab.set(w, id);
             this.words.push(w);
+            if (w.length > this.maxWordLength) this.maxWordLength = w.length;
           }
           node = this.childOrAdd(node, id);
         }
@@ -403,7 +406,9 @@ export class FuzzyIndex {
   private generate(token: string, deep: boolean): Alt[] | null {
     const alts: Alt[] = [];
     const len = token.length;
-    if (len < 4 || isNumber(token)) return null;
+    // Two words run together are at most twice the longest word. A bound that also keeps a token of
+    // thousands of letters (a base64 blob, a run of OCR garbage) from costing its square in deletions.
+    if (len < 4 || len > 2 * this.maxWordLength + 3 || isNumber(token)) return null;
     this.stats.generations++;
     // Two tokens joined already paid for one error: half an edit less.
     const max = maxTokenEdits(len) - (deep ? 0 : 0.5);
@@ -434,7 +439,8 @@ export class FuzzyIndex {
     if (sid !== undefined) consider(sid, this.skelStart, this.skelWords);
     const gk = glyphSkeleton(token);
     const radius = searchRadius(gk.length);
-    if (radius > 0 && this.deletions !== null) {
+    // Past the longest word by more than the edits allowed, no word is near: no search.
+    if (radius > 0 && this.deletions !== null && gk.length <= this.maxWordLength + 3) {
       const found = this.found;
       found.length = 0;
       const before = this.deletions.probes;

@@ -79,6 +79,19 @@ describe("fuzzy matching of what Tesseract does", () => {
   });
 });
 
+describe("fuzzy matching of pathological input", () => {
+  it("reads a token of thousands of letters as nothing, without searching its deletions", () => {
+    // Once: its 2-deletion neighbourhood (n² / 2 variants) did not fit a typed array (RangeError).
+    let s = 7;
+    const letters = Array.from({ length: 200_000 }, () => {
+      s = (s * 1103515245 + 12345) & 0x7fffffff;
+      return String.fromCharCode(97 + (s % 26));
+    }).join("");
+    expect(fuzzyAnnotate(`the ${letters} nucleus`, [lex]).map((a) => a.coveredText)).toEqual(["nucleus"]);
+    expect(fuzzy(`${"nucleus".repeat(3)} nucleas`)).toEqual([["GO:0005634", "nucleas"]]);
+  });
+});
+
 describe("fuzzyTokens", () => {
   it("returns arrays of its own: a later call does not change an earlier result", () => {
     const a = fuzzyTokens("Rnitochondrial  cell-adhesion, the nucleus's");
