@@ -49,6 +49,8 @@ export interface TagOptions {
   overlaps?: OverlapPolicy;
   /** @default "text" */
   format?: TextFormat;
+  /** `punct`, `sort`, `stem`, `fuzzy`: the least confidence a match needs (the service's default: 0.8 for fuzzy). */
+  threshold?: number;
 }
 
 export interface AnnotRequest extends TagOptions {

@@ -64,4 +64,13 @@ export const overlaps = {
 
 export const format = { type: "string", enum: FORMATS, default: "text" } as const;
 
+/** The least confidence a match of a chunk mode or of `fuzzy` needs (the engine's default when absent). */
+export const threshold = {
+  type: "number",
+  minimum: 0,
+  maximum: 1,
+  description:
+    "punct, sort, stem, fuzzy: the least confidence a match needs (default 0.8 for fuzzy); ignored by the streaming modes (extension)",
+} as const;
+
 export const okStatus = { type: "string", enum: ["ok"] } as const;

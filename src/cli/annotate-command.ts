@@ -23,13 +23,17 @@ import { loadTsv } from "../../ontologies/tsv.js";
 import { type Entry, Lexicon } from "../annotate/lexicon.js";
 import { isOverlapPolicy, OVERLAP_POLICIES } from "../annotate/overlaps.js";
 import type { TagLexicon } from "../annotate/segment.js";
+import { CHUNK_MODES, fuzzyIndex, isChunkMode } from "../fuzzy/index.js";
 import { LexiconStore } from "../lexicon/store.js";
 import { isTextFormat, TEXT_FORMATS } from "../text/clean.js";
 import { isStreamingMode, STREAMING_MODES } from "../text/modes.js";
 
+/** The modes `soda annotate` serves in-process: streaming and chunk modes. */
+const ANNOTATE_MODES = [...STREAMING_MODES, ...CHUNK_MODES];
+
 const USAGE = `usage: soda annotate --lexicon NAME[,NAME…] --matching MODE --input PATH --output PATH
                      [--url URL | --data-dir DIR | --tsv FILE.tsv…] [--overlaps POLICY]
-                     [--text-format FORMAT] [--output-format jsonl|standoff] [--on-error fail|emit]
+                     [--threshold T] [--text-format FORMAT] [--output-format jsonl|standoff] [--on-error fail|emit]
                      [--concurrency N] [--partitions P] [--retries N] [--api-key KEY]
        soda annotate --stdin --url URL --lexicon NAME --matching MODE …   (for Spark's RDD.pipe)
 
@@ -55,9 +59,11 @@ const USAGE = `usage: soda annotate --lexicon NAME[,NAME…] --matching MODE --i
                                 (an unreachable service still stops the run).
   --output-format jsonl|standoff  standoff: one tab-separated line per annotation
                                 (docId, entityId, lexicon, begin, end, coveredText, confidence).
+  --threshold T                 punct, sort, stem, fuzzy: the least confidence a match needs, 0 to 1
+                                (default 0.8 for fuzzy).
   --text-format FORMAT          how to read the text: ${TEXT_FORMATS.join(", ")} (default text); --format is
                                 the older name of this flag and still works.
-  MODE: ${STREAMING_MODES.join(", ")}; POLICY: ${OVERLAP_POLICIES.join(", ")} (default LONGEST_DOMINANT_RIGHT).`;
+  MODE: ${ANNOTATE_MODES.join(", ")}; POLICY: ${OVERLAP_POLICIES.join(", ")} (default LONGEST_DOMINANT_RIGHT).`;
 
 /** A usage mistake: reported with the usage text and exit code 2. */
 export class UsageError extends Error {
@@ -69,6 +75,8 @@ interface Settings {
   names: string[];
   matching: string;
   overlaps: (typeof OVERLAP_POLICIES)[number];
+  /** Chunk modes and fuzzy: the least confidence (the engine's default when absent). */
+  threshold?: number;
   textFormat: (typeof TEXT_FORMATS)[number];
   outputFormat: OutputFormat;
   onError: OnError;
@@ -98,8 +106,11 @@ function settingsOf(values: ReturnType<typeof parse>["values"]): Settings | stri
   if (values["text-format"] !== undefined && values.format !== undefined)
     problems.push("--format is the old name of --text-format: give one of them");
   // The service validates its own modes (it may serve more than this build); in-process, ours.
-  if (url === undefined && !isStreamingMode(matching))
-    problems.push(`unknown --matching ${JSON.stringify(matching)}: use one of ${STREAMING_MODES.join(", ")}`);
+  if (url === undefined && !isStreamingMode(matching) && !isChunkMode(matching))
+    problems.push(`unknown --matching ${JSON.stringify(matching)}: use one of ${ANNOTATE_MODES.join(", ")}`);
+  const threshold = values.threshold === undefined ? undefined : Number(values.threshold);
+  if (threshold !== undefined && !(values.threshold!.trim() !== "" && threshold >= 0 && threshold <= 1))
+    problems.push(`--threshold ${JSON.stringify(values.threshold)}: give a number from 0 to 1 (e.g. 0.85)`);
   if (!isOverlapPolicy(overlaps))
     problems.push(
       `unknown --overlaps ${JSON.stringify(overlaps)}: use one of ${OVERLAP_POLICIES.join(", ")}`,
@@ -141,6 +152,7 @@ function settingsOf(values: ReturnType<typeof parse>["values"]): Settings | stri
     names,
     matching,
     overlaps: overlaps as Settings["overlaps"],
+    threshold,
     textFormat: textFormat as Settings["textFormat"],
     outputFormat: outputFormat as OutputFormat,
     onError: onError as OnError,
@@ -166,6 +178,7 @@ function parse(argv: string[]) {
       "data-dir": { type: "string", default: "./data" },
       tsv: { type: "string", multiple: true, default: [] },
       overlaps: { type: "string", default: "LONGEST_DOMINANT_RIGHT" },
+      threshold: { type: "string" },
       "text-format": { type: "string" },
       format: { type: "string" },
       "output-format": { type: "string", default: "jsonl" },
@@ -240,6 +253,7 @@ async function openTaggers(
       lexicon,
       matching: s.matching as MatchingMode,
       overlaps: s.overlaps,
+      ...(s.threshold === undefined ? {} : { threshold: s.threshold }),
       format: s.textFormat,
     };
     const open = httpTaggers(
@@ -251,10 +265,19 @@ async function openTaggers(
     return withFirstCall(open, () => probe(s, annot));
   }
   const lexicons = await loadLexicons(s.names, values.tsv, values["data-dir"]);
-  const matching = s.matching as (typeof STREAMING_MODES)[number];
-  // Compile (or load) each segment for the mode before the clock of the first document starts.
-  for (const l of lexicons) for (const seg of l.segments()) seg.forMode(matching);
-  return inProcessTaggers(lexicons, { matching, overlaps: s.overlaps, format: s.textFormat as "text" });
+  const matching = s.matching as (typeof ANNOTATE_MODES)[number];
+  // Compile (or load) each segment for the mode before the clock of the first document starts; the
+  // fuzzy mode builds its index of the names instead (the other chunk modes build theirs on first use).
+  for (const l of lexicons)
+    for (const seg of l.segments())
+      if (isStreamingMode(matching)) seg.forMode(matching);
+      else if (matching === "fuzzy") fuzzyIndex(seg);
+  return inProcessTaggers(lexicons, {
+    matching,
+    overlaps: s.overlaps,
+    format: s.textFormat as "text",
+    threshold: s.threshold,
+  });
 }
 
 /** One JSONL stream (a file or standard input) into one output (a file written atomically, or stdout). */

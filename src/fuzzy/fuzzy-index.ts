@@ -538,20 +538,23 @@ function isDoubledEnd(token: string, word: string): boolean {
 
 /**
  * Whether a lower-cased token is a real English word: in the tagger's lexicon, or a lexicon word plus a
- * common suffix ("impairing", "steamboats"), or a contraction remnant. OCR rarely produces real words,
- * and leaving them alone is both a precision safeguard and what keeps clean text fast.
+ * common suffix on a stem of at least `minStem` letters ("impairing", "steamboats"), or a prefix on
+ * such a word ("unchanged"), or a contraction remnant. OCR rarely produces real words, and leaving them
+ * alone is both a precision safeguard and what keeps clean text fast.
  */
-export function isRealWord(token: string): boolean {
+export function isRealWord(token: string, minStem = 3): boolean {
   if (isEnglishWord(token)) return true;
   for (const suf of SUFFIXES) {
-    if (token.length > suf.length + 2 && token.endsWith(suf)) {
+    if (token.length >= suf.length + minStem && token.endsWith(suf)) {
       const stem = token.slice(0, -suf.length);
       if (isEnglishWord(stem) || isEnglishWord(`${stem}e`)) return true;
     }
   }
   return (
     /^(?:re|un|out|over|under|non|pre|post|anti|super|sub)[a-z]{4,}$/.test(token) &&
-    isRealWord(token.replace(/^(?:re|un|out|over|under|non|pre|post|anti|super|sub)/, ""))
+    // What the prefix leaves must be a word, or one with a suffix on a stem of four letters or more:
+    // "unitcd" (OCR's "united") is not un + itc + d.
+    isRealWord(token.replace(/^(?:re|un|out|over|under|non|pre|post|anti|super|sub)/, ""), 4)
   );
 }
 

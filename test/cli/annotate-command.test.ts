@@ -99,6 +99,37 @@ describe("soda annotate", () => {
     expect(JSON.parse(readFileSync(output, "utf8")).annotations[0].id).toBe("D003424");
   });
 
+  it("annotates in the fuzzy mode in-process, down to --threshold", async () => {
+    const ocr = join(dir, "ocr.jsonl");
+    writeFileSync(ocr, `${JSON.stringify({ id: "o", text: "Flights to the Unitcd States of Arnerica." })}\n`);
+    const fuzzy = async (...extra: string[]) => {
+      const output = join(dir, "fuzzy.jsonl");
+      const args = ["--tsv", COUNTRIES, "--matching", "fuzzy", "--input", ocr, "--output", output];
+      const { code, log } = await run([...args, ...extra]);
+      expect(code, log.join("\n")).toBe(0);
+      return JSON.parse(readFileSync(output, "utf8")).annotations as { id: string; confidence: number }[];
+    };
+    const [us] = await fuzzy();
+    expect(us).toMatchObject({ id: "US", coveredText: "Unitcd States of Arnerica", matching: "fuzzy" });
+    expect(us.confidence).toBeLessThan(1);
+    expect(await fuzzy("--threshold", String(us.confidence))).toHaveLength(1);
+    expect(await fuzzy("--threshold", "1")).toEqual([]);
+    const bad = await run([
+      "--tsv",
+      COUNTRIES,
+      "--matching",
+      "fuzzy",
+      "--threshold",
+      "high",
+      "--input",
+      ocr,
+      "--output",
+      join(dir, "x.jsonl"),
+    ]);
+    expect(bad.code).toBe(2);
+    expect(bad.log[0]).toMatch(/--threshold "high": give a number from 0 to 1/);
+  });
+
   it("rejects an unknown mode, policy, format or lexicon with the valid choices", async () => {
     const output = join(dir, "never.jsonl");
     const bad = await run([

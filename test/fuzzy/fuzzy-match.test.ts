@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { Lexicon } from "../../src/annotate/lexicon.js";
+import { isRealWord } from "../../src/fuzzy/fuzzy-index.js";
 import { fuzzyAnnotate, fuzzyTokens } from "../../src/fuzzy/index.js";
 
 // Gene Ontology terms and synonyms (r-bioc-go.db), with the OCR errors Tesseract made of them in
@@ -110,5 +111,14 @@ describe("fuzzyTokens", () => {
     expect(a.words).toEqual(["rnitochondrial", "cell", "adhesion", "the", "nucleus"]);
     expect([...a.begin]).toEqual([0, 16, 21, 31, 35]);
     expect(a.ids.length).toBe(a.count);
+  });
+});
+
+describe("isRealWord", () => {
+  it("takes words, suffixed words and prefixed words, but not OCR garbage that parses as them", () => {
+    for (const w of ["united", "impairing", "steamboats", "unchanged", "reprinted"])
+      expect(isRealWord(w)).toBe(true);
+    // "unitcd" (OCR's "united") is not un + itc + d, though the tagger's lexicon lists "itc".
+    for (const w of ["unitcd", "ernirates", "chlna"]) expect(isRealWord(w)).toBe(false);
   });
 });

@@ -131,6 +131,28 @@ describe("SoDA's whole flow over HTTP (as sodaclient_test.py drives it)", () => 
     expect(r.json.annotations.map((a: { id: string }) => a.id)).toContain("http://example.org/countries/AE");
   });
 
+  it("annot.json in fuzzy reads OCR errors, down to the threshold asked for", async () => {
+    const text = "They flew to the Unitcd Arab Ernirates.";
+    const at = async (threshold?: number) => {
+      const r = await s.post("/soda/annot.json", { lexicon: LEX, text, matching: "fuzzy", threshold });
+      expect(r.status).toBe(200);
+      return r.json.annotations as { id: string; confidence: number; coveredText: string }[];
+    };
+    const [ae] = (await at()).filter((a) => a.id === "http://example.org/countries/AE");
+    expect(ae.coveredText).toBe("Unitcd Arab Ernirates");
+    expect(ae.confidence).toBeGreaterThan(0.8);
+    expect(ae.confidence).toBeLessThan(1);
+    expect((await at(ae.confidence)).map((a) => a.id)).toContain("http://example.org/countries/AE");
+    expect((await at(Math.min(1, ae.confidence + 0.01))).map((a) => a.id)).not.toContain(
+      "http://example.org/countries/AE",
+    );
+    for (const bad of [1.5, -0.1, "high"]) {
+      const r = await s.post("/soda/annot.json", { lexicon: LEX, text, matching: "fuzzy", threshold: bad });
+      expect(r.status).toBe(400);
+      expect(r.json.code).toBe("SODA_ERR_VALIDATION");
+    }
+  });
+
   it("matchphrase.json (SoDA v1) answers annotations over the phrase", async () => {
     const r = await s.post("/soda/matchphrase.json", { lexicon: LEX, text: "china", matching: "lower" });
     expect(r.json.annotations).toEqual([

@@ -4,7 +4,16 @@ import type { OverlapPolicy } from "../../../src/annotate/overlaps.js";
 import type { TextFormat } from "../../../src/text/clean.js";
 import { sodaError } from "../errors.js";
 import { servedAnnotationMode } from "../modes.js";
-import { annotationList, format, lexiconName, matching, okStatus, overlaps, responses } from "../schemas.js";
+import {
+  annotationList,
+  format,
+  lexiconName,
+  matching,
+  okStatus,
+  overlaps,
+  responses,
+  threshold,
+} from "../schemas.js";
 
 interface AnnotBody {
   lexicon: string | string[];
@@ -13,6 +22,7 @@ interface AnnotBody {
   matching: string;
   overlaps: OverlapPolicy;
   format: TextFormat;
+  threshold?: number;
 }
 
 interface CoverageBody {
@@ -21,6 +31,7 @@ interface CoverageBody {
   lexicon: string | string[];
   overlaps: OverlapPolicy;
   format: TextFormat;
+  threshold?: number;
 }
 
 const lexiconSelector = {
@@ -51,6 +62,7 @@ const annotSchema = {
       matching,
       overlaps,
       format,
+      threshold,
     },
   },
   response: responses({
@@ -75,7 +87,7 @@ const coverageSchema = {
   summary: "How many distinct entries of each lexicon a text mentions",
   description:
     "Lexicons with at least one match, most matched first. Extensions: `mentions` (annotations counted), " +
-    "`lexicon` to restrict the lexicons, `overlaps`, `format`.",
+    "`lexicon` to restrict the lexicons, `overlaps`, `format`, `threshold`.",
   body: {
     type: "object",
     required: ["text"],
@@ -85,6 +97,7 @@ const coverageSchema = {
       lexicon: { ...lexiconSelector, default: "*" },
       overlaps,
       format,
+      threshold,
     },
   },
   response: responses({
@@ -116,6 +129,7 @@ export async function annotateRoutes(app: FastifyInstance): Promise<void> {
     matching: mode,
     overlaps: body.overlaps,
     format: body.format,
+    threshold: body.threshold,
   });
 
   app.post<{ Body: AnnotBody }>(
