@@ -427,8 +427,13 @@ export class FuzzyIndex {
         // inflection, so no other word is read into it either ("chromatids" is not "chromatin").
         if (word.length < 4) continue;
         if (word.startsWith(token) || token.startsWith(word)) {
-          if (Math.abs(word.length - len) <= 2) inflected = true;
-          continue;
+          if (isInflection(token, word)) {
+            if (Math.abs(word.length - len) <= 2) inflected = true;
+            continue;
+          }
+          // More after a word is another word ("beta1" read "betal" is not "beta"); a letter lost at
+          // the end ("epithelia" for "epithelial") or doubled is OCR's.
+          if (len > word.length && !isDoubledEnd(token, word)) continue;
         }
         this.stats.scored++;
         const d = ocrDistance(token, word, max);

@@ -466,7 +466,10 @@ function walkSegment(
       nl += 1 + words[alt.w1].length;
       w++;
     }
-    record(first, last, c, cost, covLen, nl, w);
+    // A word cut short stands for a name's word inside a name ("epithelia cell differentiation"), not
+    // alone: "envelop" is a word, not "envelope" misread.
+    if (!(nw === 0 && first === last && alt.cost > 0 && words[alt.w0].startsWith(t.words[first])))
+      record(first, last, c, cost, covLen, nl, w);
     if (t.gap[last] !== GAP_BLOCK) walk(first, last + 1, c, cost, covLen, nl, w);
     return true;
   };

@@ -20,6 +20,8 @@ const lex = new Lexicon("go", [
   { id: "GO:0043657", names: ["host cell"] },
   { id: "GO:0030430", names: ["host cell cytoplasm"] },
   { id: "GO:0030315", names: ["T-tubule"] },
+  { id: "GO:0030855", names: ["epithelial cell differentiation"] },
+  { id: "GO:0031975", names: ["envelope"] },
   {
     id: "GO:0005160",
     names: ["transforming growth factor beta receptor binding", "transforming growth factor beta"],
@@ -67,6 +69,15 @@ describe("fuzzy matching of what Tesseract does", () => {
     expect(fuzzy("transforming growth factor beta")).toEqual([
       ["GO:0005160", "transforming growth factor beta"],
     ]);
+  });
+
+  it("reads a word cut short inside a name, not alone", () => {
+    expect(fuzzy("for epithelia cll differentiation,")).toEqual([
+      ["GO:0030855", "epithelia cll differentiation"],
+    ]);
+    expect(fuzzy("to envelop the cell")).toEqual([]);
+    // More after a word is not the word: an inflection, or another word.
+    expect(fuzzy("epithelials")).toEqual([]);
   });
 
   it("splits a one-letter word run into the next where the two begin a name", () => {
