@@ -14,11 +14,6 @@ export interface Alt {
   w1: number;
   /** OCR-weighted edits (0 for the word itself). */
   cost: number;
-  /**
-   * Letters of the token before `w0` when another word ran into a name's first word ("ofanemia",
-   * "methionyltrna" for "methionyl-tRNA"): such a reading only begins a name. 0 otherwise.
-   */
-  lead: number;
 }
 
 /** A text token as an index sees it: flags ({@link TOKEN_STOP}, {@link TOKEN_SUSPECT}) and readings. */
@@ -346,8 +341,7 @@ export class FuzzyIndex {
     const flags = (stop ? TOKEN_STOP : 0) | (real ? 0 : TOKEN_SUSPECT);
     // A word of the names reads only as itself: OCR rarely turns a word into another real one, and
     // "correcting" mitochondrial to mitochondria or spore to pore would only add false matches.
-    if (exact !== undefined)
-      return { flags: flags | TOKEN_WORD, alts: [{ w0: exact, w1: -1, cost: 0, lead: 0 }] };
+    if (exact !== undefined) return { flags: flags | TOKEN_WORD, alts: [{ w0: exact, w1: -1, cost: 0 }] };
     if (stop) return STOP_INFO;
     if (real) return REAL_INFO;
     const alts = this.generate(token, true);
@@ -401,7 +395,7 @@ export class FuzzyIndex {
     const exact = this.vocab.get(joined);
     const r: Alt[] | null =
       exact !== undefined
-        ? [{ w0: exact, w1: -1, cost: 0, lead: 0 }]
+        ? [{ w0: exact, w1: -1, cost: 0 }]
         : isStopWord(joined) || isRealWord(joined)
           ? null
           : this.generate(joined, false);
@@ -443,7 +437,7 @@ export class FuzzyIndex {
         }
         this.stats.scored++;
         const d = ocrDistance(token, word, max);
-        if (d <= max && d <= maxTokenEdits(word.length)) alts.push({ w0: w, w1: -1, cost: d, lead: 0 });
+        if (d <= max && d <= maxTokenEdits(word.length)) alts.push({ w0: w, w1: -1, cost: d });
       }
     };
     const sid = this.skelIds.get(skeleton(token));
@@ -469,7 +463,7 @@ export class FuzzyIndex {
         if (a < 0) continue;
         const b = this.exactish(token.slice(i), plain);
         if (b < 0) continue;
-        alts.push({ w0: a, w1: b, cost: 0.5, lead: 0 });
+        alts.push({ w0: a, w1: b, cost: 0.5 });
       }
     }
     // A one- or two-letter word run into the next ("ttubule" for "T-tubule"): only where the two
@@ -481,16 +475,7 @@ export class FuzzyIndex {
         const c = this.rootChild[a];
         if (c < 0) continue;
         const b = this.vocab.get(token.slice(i));
-        if (b !== undefined && this.child(c, b) >= 0) alts.push({ w0: a, w1: b, cost: 0.5, lead: 0 });
-      }
-      // A word run into a name's first word: a stop word, an English word or a word of the names,
-      // then a word that begins names.
-      for (let i = 2; i <= len - 4; i++) {
-        const b = this.vocab.get(token.slice(i));
-        if (b === undefined || this.rootChild[b] < 0) continue;
-        const head = token.slice(0, i);
-        if (isStopWord(head) || this.vocab.has(head) || (i >= 4 && isRealWord(head)))
-          alts.push({ w0: b, w1: -1, cost: 0.5, lead: i });
+        if (b !== undefined && this.child(c, b) >= 0) alts.push({ w0: a, w1: b, cost: 0.5 });
       }
     }
     if (alts.length === 0) return null;

@@ -490,19 +490,8 @@ function walkSegment(
     let extended = false;
     if (a1 !== null) {
       const cl = covLen + sep + t.words[k].length;
-      for (let r = 0; r < a1.length; r++) {
-        const alt = a1[r];
-        if (alt.lead === 0) {
-          if (follow(first, k, node, alt, cost + alt.cost, cl, nameLen + sep, nw)) extended = true;
-          continue;
-        }
-        // The name begins inside the token: only as the walk's first word, and only where the token's
-        // letters are the text's (its offsets then count letters).
-        if (node !== 0 || t.end[k] - t.begin[k] !== t.words[k].length) continue;
-        lead = alt.lead;
-        if (follow(first, k, 0, alt, cost + alt.cost, cl - alt.lead, nameLen, nw)) extended = true;
-        lead = 0;
-      }
+      for (let r = 0; r < a1.length; r++)
+        if (follow(first, k, node, a1[r], cost + a1[r].cost, cl, nameLen + sep, nw)) extended = true;
     }
     // Inside a name begun, a token none of whose readings goes on may still be its next word misread
     // as another real word ("plasma membrane hounded cell projection").

@@ -22,8 +22,6 @@ const lex = new Lexicon("go", [
   { id: "GO:0030315", names: ["T-tubule"] },
   { id: "GO:0030855", names: ["epithelial cell differentiation"] },
   { id: "GO:0031975", names: ["envelope"] },
-  { id: "GO:0030533", names: ["tRNA"] },
-  { id: "GO:0004479", names: ["methionyl-tRNA formyltransferase activity"] },
   {
     id: "GO:0005160",
     names: ["transforming growth factor beta receptor binding", "transforming growth factor beta"],
@@ -80,16 +78,6 @@ describe("fuzzy matching of what Tesseract does", () => {
     expect(fuzzy("to envelop the cell")).toEqual([]);
     // More after a word is not the word: an inflection, or another word.
     expect(fuzzy("epithelials")).toEqual([]);
-  });
-
-  it("finds a name whose first word has another word run into it, from where the name begins", () => {
-    const text = "+ L-methionyltRNA + H2O";
-    const [a, ...rest] = fuzzyAnnotate(text, [lex]);
-    expect(rest).toEqual([]);
-    expect(a).toMatchObject({ id: "GO:0030533", coveredText: "tRNA", begin: text.indexOf("tRNA") });
-    expect(fuzzy("in the ofnucleus")).toEqual([["GO:0005634", "nucleus"]]);
-    // What runs in must be a word: "xq" + "nucleus" is no reading.
-    expect(fuzzy("in the xqnucleus")).toEqual([]);
   });
 
   it("splits a one-letter word run into the next where the two begin a name", () => {
