@@ -416,24 +416,27 @@ export class FuzzyIndex {
     const stamp = ++this.stampNow;
     const seenAt = this.seenAt;
     let inflected = false;
+    const cut: Alt[] = [];
     const consider = (sid: number, start: Int32Array, list: Int32Array) => {
       for (let p = start[sid]; p < start[sid + 1]; p++) {
         const w = list[p];
         if (seenAt[w] === stamp) continue;
         seenAt[w] = stamp;
         const word = this.words[w];
-        // An inflection or a truncation is no OCR error ("tRNAs", "chromatids", "cytoplasmic"): the
-        // stemming modes are for those. A close one means the token is legible as that word's
-        // inflection, so no other word is read into it either ("chromatids" is not "chromatin").
+        // An inflection, a word with more after it or one cut short is no misreading ("tRNAs",
+        // "chromatids", "cytoplasmic", "beta1" read "betal"): the stemming modes are for inflections.
+        // A close one means the token is legible as that word's form, so no other word is read into
+        // it either ("chromatids" is not "chromatin"). But a word cut short by a letter or two (not
+        // by an English ending) may be OCR's, and is its only reading: "epithelia" for "epithelial",
+        // which the walk takes inside a name only.
         if (word.length < 4) continue;
         if (word.startsWith(token) || token.startsWith(word)) {
-          if (isInflection(token, word)) {
-            if (Math.abs(word.length - len) <= 2) inflected = true;
-            continue;
+          if (Math.abs(word.length - len) <= 2) {
+            inflected = true;
+            if (len < word.length && !isInflection(token, word))
+              cut.push({ w0: w, w1: -1, cost: ocrDistance(token, word) });
           }
-          // More after a word is another word ("beta1" read "betal" is not "beta"); a letter lost at
-          // the end ("epithelia" for "epithelial") or doubled is OCR's.
-          if (len > word.length && !isDoubledEnd(token, word)) continue;
+          continue;
         }
         this.stats.scored++;
         const d = ocrDistance(token, word, max);
@@ -453,7 +456,7 @@ export class FuzzyIndex {
       this.stats.probes += this.deletions.probes - before;
       for (const id of found) consider(id, this.glyphStart, this.glyphWords);
     }
-    if (inflected) return null;
+    if (inflected) return cut.length > 0 ? cut : null;
     // Two words run together: a known word (or skeleton) on each side of a split point. Not for two
     // tokens joined: split back where they were, they are the tokens themselves.
     if (deep && len >= 7) {
