@@ -148,6 +148,19 @@ export class PageAlignment {
     return { begin: ob, end: oe };
   }
 
+  /** The squashed clean offset that squashed OCR offset `at` aligns with (a binary search; O(log n)). */
+  cleanOffset(at: number): number {
+    // hi is non-decreasing in the clean offset: the first clean boundary whose span reaches `at`.
+    let lo = 0;
+    let hi = this.hi.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.hi[mid] < at) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
   /** The squashed span of the OCR text's original span `[begin, end)`. */
   squashedOcr(begin: number, end: number): { begin: number; end: number } {
     return { begin: squashedOffset(this.ocr, begin), end: squashedOffset(this.ocr, end) };

@@ -39,6 +39,12 @@ export function posTags(words: readonly string[]): string[] {
 
 let known: Set<string> | null = null;
 
+/** The tagger's English lexicon, lower-cased (loaded on first use; the same set every call). */
+export function englishWords(): ReadonlySet<string> {
+  isEnglishWord("");
+  return known as Set<string>;
+}
+
 /**
  * Whether `lowerWord` is a word of the tagger's English lexicon (lower-cased forms). The fuzzy matcher
  * uses it as a dictionary of real words: a word OCR left legible is not "corrected".

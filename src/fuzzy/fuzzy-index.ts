@@ -1,5 +1,5 @@
 import type { TagSegment } from "../annotate/segment.js";
-import { isEnglishWord } from "../chunker/pos.js";
+import { englishWords, isEnglishWord } from "../chunker/pos.js";
 import { isStopWord } from "../text/stop-words.js";
 import { growInt32 } from "../util/grow.js";
 import { DeletionIndex } from "./deletion-index.js";
@@ -14,6 +14,11 @@ export interface Alt {
   w1: number;
   /** OCR-weighted edits (0 for the word itself). */
   cost: number;
+  /**
+   * An English word that is not a word of the names is as near to the token: the token is likely that
+   * word misread, so this reading stands only inside a name of several words.
+   */
+  english: boolean;
 }
 
 /** A text token as an index sees it: flags ({@link TOKEN_STOP}, {@link TOKEN_SUSPECT}) and readings. */
@@ -341,7 +346,8 @@ export class FuzzyIndex {
     const flags = (stop ? TOKEN_STOP : 0) | (real ? 0 : TOKEN_SUSPECT);
     // A word of the names reads only as itself: OCR rarely turns a word into another real one, and
     // "correcting" mitochondrial to mitochondria or spore to pore would only add false matches.
-    if (exact !== undefined) return { flags: flags | TOKEN_WORD, alts: [{ w0: exact, w1: -1, cost: 0 }] };
+    if (exact !== undefined)
+      return { flags: flags | TOKEN_WORD, alts: [{ w0: exact, w1: -1, cost: 0, english: false }] };
     if (stop) return STOP_INFO;
     if (real) return REAL_INFO;
     const alts = this.generate(token, true);
@@ -395,7 +401,7 @@ export class FuzzyIndex {
     const exact = this.vocab.get(joined);
     const r: Alt[] | null =
       exact !== undefined
-        ? [{ w0: exact, w1: -1, cost: 0 }]
+        ? [{ w0: exact, w1: -1, cost: 0, english: false }]
         : isStopWord(joined) || isRealWord(joined)
           ? null
           : this.generate(joined, false);
@@ -434,13 +440,14 @@ export class FuzzyIndex {
           if (Math.abs(word.length - len) <= 2) {
             inflected = true;
             if (len < word.length && !isInflection(token, word))
-              cut.push({ w0: w, w1: -1, cost: ocrDistance(token, word) });
+              cut.push({ w0: w, w1: -1, cost: ocrDistance(token, word), english: false });
           }
           continue;
         }
         this.stats.scored++;
         const d = ocrDistance(token, word, max);
-        if (d <= max && d <= maxTokenEdits(word.length)) alts.push({ w0: w, w1: -1, cost: d });
+        if (d <= max && d <= maxTokenEdits(word.length))
+          alts.push({ w0: w, w1: -1, cost: d, english: false });
       }
     };
     const sid = this.skelIds.get(skeleton(token));
@@ -457,6 +464,16 @@ export class FuzzyIndex {
       for (const id of found) consider(id, this.glyphStart, this.glyphWords);
     }
     if (inflected) return cut.length > 0 ? cut : null;
+    // A garbled English word is that word misread, not a name's word as near ("brotbers" is brothers,
+    // not the genus Brothera; "Arnerica" is America, not Armeria): readings no nearer than the
+    // nearest English word that is not a word of the names are marked, and stand only inside a
+    // name of several words ("celular membrane": cellar is as near as cellular).
+    let worst = 0;
+    for (const a of alts) if (a.w1 < 0 && a.cost > worst) worst = a.cost;
+    if (worst > 0) {
+      const e = nearestEnglish(token, gk, radius, worst, this.vocab);
+      for (const a of alts) if (a.w1 < 0 && a.cost >= e) a.english = true;
+    }
     // Two words run together: a known word (or skeleton) on each side of a split point. Not for two
     // tokens joined: split back where they were, they are the tokens themselves.
     if (deep && len >= 7) {
@@ -466,7 +483,7 @@ export class FuzzyIndex {
         if (a < 0) continue;
         const b = this.exactish(token.slice(i), plain);
         if (b < 0) continue;
-        alts.push({ w0: a, w1: b, cost: 0.5 });
+        alts.push({ w0: a, w1: b, cost: 0.5, english: false });
       }
     }
     // A one- or two-letter word run into the next ("ttubule" for "T-tubule"): only where the two
@@ -478,7 +495,7 @@ export class FuzzyIndex {
         const c = this.rootChild[a];
         if (c < 0) continue;
         const b = this.vocab.get(token.slice(i));
-        if (b !== undefined && this.child(c, b) >= 0) alts.push({ w0: a, w1: b, cost: 0.5 });
+        if (b !== undefined && this.child(c, b) >= 0) alts.push({ w0: a, w1: b, cost: 0.5, english: false });
       }
     }
     if (alts.length === 0) return null;
@@ -521,6 +538,49 @@ const SUFFIXES = [
   "ions",
   "ity",
 ];
+
+/** English words of four letters or more by glyph skeleton, and a deletion index of the skeletons. */
+interface EnglishIndex {
+  words: string[];
+  start: Int32Array;
+  list: Int32Array;
+  deletions: DeletionIndex;
+}
+let english: EnglishIndex | null = null;
+const englishFound: number[] = [];
+
+/**
+ * The least OCR-weighted distance, within `max`, from `token` (glyph skeleton `gk`) to an English word
+ * that is not in `vocab`; Infinity when none is that near. The index of the English lexicon (about
+ * 80k words) is built on first use, once per process. Cost: one deletion query of radius `radius`.
+ */
+function nearestEnglish(
+  token: string,
+  gk: string,
+  radius: number,
+  max: number,
+  vocab: Map<string, number>,
+): number {
+  if (english === null) {
+    const words = [...englishWords()].filter((w) => w.length >= 4 && /^[a-z]+$/.test(w));
+    const g = group(words.map(glyphSkeleton));
+    const keys: string[] = new Array(g.ids.size);
+    for (const [k, id] of g.ids) keys[id] = k;
+    english = { words, start: g.start, list: g.list, deletions: new DeletionIndex(keys, searchRadius) };
+  }
+  const e = english;
+  englishFound.length = 0;
+  if (radius > 0) e.deletions.query(gk, radius, englishFound);
+  let best = Number.POSITIVE_INFINITY;
+  for (const id of englishFound)
+    for (let p = e.start[id]; p < e.start[id + 1]; p++) {
+      const word = e.words[e.list[p]];
+      if (vocab.has(word)) continue;
+      const d = ocrDistance(token, word, Math.min(best, max));
+      if (d < best) best = d;
+    }
+  return best;
+}
 
 /** Endings that make one word an inflection or derivation of another: {@link SUFFIXES} and a few more. */
 const INFLECTIONS = new Set([...SUFFIXES, "ic", "al", "ical", "ation", "ations", "ive", "ous", "ar"]);

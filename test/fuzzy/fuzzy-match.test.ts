@@ -22,6 +22,10 @@ const lex = new Lexicon("go", [
   { id: "GO:0030315", names: ["T-tubule"] },
   { id: "GO:0030855", names: ["epithelial cell differentiation"] },
   { id: "GO:0031975", names: ["envelope"] },
+  { id: "GO:0005886", names: ["cellular membrane"] },
+  // Genera of the NCBI taxonomy (names-all.tsv of bench/data) that garbled English words come near.
+  { id: "taxon:1205627", names: ["Brothera"] },
+  { id: "taxon:48211", names: ["Armeria"] },
   {
     id: "GO:0005160",
     names: ["transforming growth factor beta receptor binding", "transforming growth factor beta"],
@@ -80,6 +84,15 @@ describe("fuzzy matching of what Tesseract does", () => {
     expect(fuzzy("epithelials")).toEqual([]);
   });
 
+  it("reads a garbled English word as that word, not as a name's word as near, but inside a longer name", () => {
+    // brothers (b/h) is nearer than Brothera; America is as near as Armeria.
+    expect(fuzzy("are brotbers who run")).toEqual([]);
+    expect(fuzzy("worthy of Arnerica, with")).toEqual([]);
+    expect(fuzzy("Brotbera")).toEqual([["taxon:1205627", "Brotbera"]]);
+    // cellar is as near as cellular, but "membrane" follows.
+    expect(fuzzy("the celular membrane.")).toEqual([["GO:0005886", "celular membrane"]]);
+  });
+
   it("splits a one-letter word run into the next where the two begin a name", () => {
     expect(fuzzy("the ‘ttubule is")).toEqual([["GO:0030315", "ttubule"]]);
     expect(fuzzy("the xtubule is")).toEqual([]);
@@ -87,7 +100,9 @@ describe("fuzzy matching of what Tesseract does", () => {
 
   it("needs five letters on both sides for one word read with more than a confusion", () => {
     expect(fuzzy("whach")).toEqual([]);
-    expect(fuzzy("nucleas")).toEqual([["GO:0005634", "nucleas"]]);
+    expect(fuzzy("nucleuz")).toEqual([["GO:0005634", "nucleuz"]]);
+    // As near to nuclear, an English word outside the names: left alone.
+    expect(fuzzy("nucleas")).toEqual([]);
   });
 });
 
@@ -100,7 +115,7 @@ describe("fuzzy matching of pathological input", () => {
       return String.fromCharCode(97 + (s % 26));
     }).join("");
     expect(fuzzyAnnotate(`the ${letters} nucleus`, [lex]).map((a) => a.coveredText)).toEqual(["nucleus"]);
-    expect(fuzzy(`${"nucleus".repeat(3)} nucleas`)).toEqual([["GO:0005634", "nucleas"]]);
+    expect(fuzzy(`${"nucleus".repeat(3)} nucleuz`)).toEqual([["GO:0005634", "nucleuz"]]);
   });
 });
 
