@@ -468,15 +468,12 @@ function walkSegment(
     }
     // A word cut short stands for a name's word inside a name ("epithelia cell differentiation"), not
     // alone: "envelop" is a word, not "envelope" misread; so does a reading as near to an English word.
-    if (
-      !(
-        nw === 0 &&
-        first === last &&
-        alt.cost > 0 &&
-        (alt.english || words[alt.w0].startsWith(t.words[first]))
-      )
-    )
-      record(first, last, c, cost, covLen, nl, w);
+    const alone =
+      nw === 0 &&
+      alt.w1 < 0 &&
+      alt.cost > 0 &&
+      (alt.english || (first === last && words[alt.w0].startsWith(t.words[first])));
+    if (!alone) record(first, last, c, cost, covLen, nl, w);
     if (t.gap[last] !== GAP_BLOCK) walk(first, last + 1, c, cost, covLen, nl, w);
     return true;
   };
