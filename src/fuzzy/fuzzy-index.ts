@@ -466,13 +466,15 @@ export class FuzzyIndex {
     if (inflected) return cut.length > 0 ? cut : null;
     // A garbled English word is that word misread, not a name's word as near ("brotbers" is brothers,
     // not the genus Brothera; "Arnerica" is America, not Armeria): readings no nearer than the
-    // nearest English word that is not a word of the names are marked, and stand only inside a
-    // name of several words ("celular membrane": cellar is as near as cellular).
+    // nearest English word other than their own are marked, and stand only inside a name of several
+    // words ("celular membrane": cellar is as near as cellular).
     let worst = 0;
     for (const a of alts) if (a.w1 < 0 && a.cost > worst) worst = a.cost;
     if (worst > 0) {
-      const e = nearestEnglish(token, gk, radius, worst, this.vocab);
-      for (const a of alts) if (a.w1 < 0 && a.cost >= e) a.english = true;
+      // An English word other than the reading's own (which may be a word of the names too).
+      const e = nearestEnglish(token, gk, radius, worst);
+      for (const a of alts)
+        if (a.w1 < 0 && a.cost >= (this.words[a.w0] === e.w1 ? e.d2 : e.d1)) a.english = true;
     }
     // Two words run together: a known word (or skeleton) on each side of a split point. Not for two
     // tokens joined: split back where they were, they are the tokens themselves.
@@ -550,17 +552,12 @@ let english: EnglishIndex | null = null;
 const englishFound: number[] = [];
 
 /**
- * The least OCR-weighted distance, within `max`, from `token` (glyph skeleton `gk`) to an English word
- * that is not in `vocab`; Infinity when none is that near. The index of the English lexicon (about
- * 80k words) is built on first use, once per process. Cost: one deletion query of radius `radius`.
+ * The two English words nearest to `token` (glyph skeleton `gk`) within `max` OCR-weighted edits: the
+ * nearest's distance and word, and the next one's distance (Infinity when there is none that near).
+ * The index of the English lexicon (about 80k words of four letters or more) is built on first use,
+ * once per process (about 170 ms). Cost: one deletion query of radius `radius`. Shared result object.
  */
-function nearestEnglish(
-  token: string,
-  gk: string,
-  radius: number,
-  max: number,
-  vocab: Map<string, number>,
-): number {
+function nearestEnglish(token: string, gk: string, radius: number, max: number): typeof NEAREST {
   if (english === null) {
     const words = [...englishWords()].filter((w) => w.length >= 4 && /^[a-z]+$/.test(w));
     const g = group(words.map(glyphSkeleton));
@@ -571,16 +568,24 @@ function nearestEnglish(
   const e = english;
   englishFound.length = 0;
   if (radius > 0) e.deletions.query(gk, radius, englishFound);
-  let best = Number.POSITIVE_INFINITY;
+  const r = NEAREST;
+  r.d1 = Number.POSITIVE_INFINITY;
+  r.w1 = "";
+  r.d2 = Number.POSITIVE_INFINITY;
   for (const id of englishFound)
     for (let p = e.start[id]; p < e.start[id + 1]; p++) {
       const word = e.words[e.list[p]];
-      if (vocab.has(word)) continue;
-      const d = ocrDistance(token, word, Math.min(best, max));
-      if (d < best) best = d;
+      if (word === r.w1) continue;
+      const d = ocrDistance(token, word, Math.min(r.d2, max));
+      if (d < r.d1) {
+        r.d2 = r.d1;
+        r.d1 = d;
+        r.w1 = word;
+      } else if (d < r.d2) r.d2 = d;
     }
-  return best;
+  return r;
 }
+const NEAREST = { d1: 0, w1: "", d2: 0 };
 
 /** Endings that make one word an inflection or derivation of another: {@link SUFFIXES} and a few more. */
 const INFLECTIONS = new Set([...SUFFIXES, "ic", "al", "ical", "ation", "ations", "ive", "ous", "ar"]);
