@@ -55,16 +55,21 @@ export function squash(s: string): Squashed {
   return { text: out.join(""), origin: Int32Array.from(origin) };
 }
 
-/** The squashed offset of original offset `at`: the first squashed character at or after it. */
-export function squashedOffset(sq: Squashed, at: number): number {
+/** The first index of the non-decreasing `a` whose value is at least `at` (a.length − 1 at most). O(log n). */
+function lowerBound(a: Int32Array, at: number): number {
   let lo = 0;
-  let hi = sq.origin.length - 1;
+  let hi = a.length - 1;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if (sq.origin[mid] < at) lo = mid + 1;
+    if (a[mid] < at) lo = mid + 1;
     else hi = mid;
   }
   return lo;
+}
+
+/** The squashed offset of original offset `at`: the first squashed character at or after it. */
+export function squashedOffset(sq: Squashed, at: number): number {
+  return lowerBound(sq.origin, at);
 }
 
 /**
@@ -151,14 +156,7 @@ export class PageAlignment {
   /** The squashed clean offset that squashed OCR offset `at` aligns with (a binary search; O(log n)). */
   cleanOffset(at: number): number {
     // hi is non-decreasing in the clean offset: the first clean boundary whose span reaches `at`.
-    let lo = 0;
-    let hi = this.hi.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (this.hi[mid] < at) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
+    return lowerBound(this.hi, at);
   }
 
   /** The squashed span of the OCR text's original span `[begin, end)`. */
