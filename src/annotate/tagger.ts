@@ -167,6 +167,9 @@ class FirstTokenFilter {
 
 const memos = new WeakMap<CompiledLexicon, StepMemo>();
 
+/** Scratch of {@link findMatches}: the indices of the tokens that pass the first-token filter. */
+let starts = new Int32Array(1024);
+
 /** The step memo of a compiled lexicon in this thread, made on first use. */
 function memoOf(lex: CompiledLexicon): StepMemo {
   let memo = memos.get(lex);
@@ -204,11 +207,24 @@ export function findMatches(lex: CompiledLexicon, text: AnalyzedText, out: Match
   const filtered = filter.done || filter.advance(filterBudget);
   const first = filter.bits;
   const firstMask = filter.mask;
-  for (let i = 0; i < n; i++) {
-    if (filtered) {
+  // The tokens that may start a key, gathered without a branch per token (whether a token passes the
+  // filter is unpredictable: 21% do at 1M names in exact, 43% in lower, so a branch on it mispredicts
+  // often): each index is written, and the count advances by the token's filter bit.
+  if (starts.length < n) starts = new Int32Array(Math.max(n, starts.length * 2));
+  const cand = starts;
+  let nc = 0;
+  if (filtered) {
+    for (let i = 0; i < n; i++) {
       const fb = hashes[i] & firstMask;
-      if ((first[fb >>> 5] & (1 << (fb & 31))) === 0) continue;
+      cand[nc] = i;
+      nc += (first[fb >>> 5] >>> (fb & 31)) & 1;
     }
+  } else {
+    for (let i = 0; i < n; i++) cand[i] = i;
+    nc = n;
+  }
+  for (let c = 0; c < nc; c++) {
+    const i = cand[c];
     let from = root;
     let acc = 0;
     let j = i;
