@@ -73,13 +73,23 @@ export class Annotator {
   /** Per compiled segment, the decoded postings of recently matched keys (bounded). */
   private readonly keys = new WeakMap<CompiledLexicon, Map<number, KeyInfo>>();
 
-  /** The postings of `key` with ids, synonyms and lower-cased names decoded once. */
-  private keyInfo(seg: TagSegment, compiled: CompiledLexicon, key: number): KeyInfo {
+  /** The decoded-postings cache of one compiled segment (looked up once per annotate call, not per span). */
+  private cacheOf(compiled: CompiledLexicon): Map<number, KeyInfo> {
     let cache = this.keys.get(compiled);
     if (!cache) {
       cache = new Map();
       this.keys.set(compiled, cache);
     }
+    return cache;
+  }
+
+  /** The postings of `key` with ids, synonyms and lower-cased names decoded once. */
+  private keyInfo(
+    seg: TagSegment,
+    compiled: CompiledLexicon,
+    cache: Map<number, KeyInfo>,
+    key: number,
+  ): KeyInfo {
     let info = cache.get(key);
     if (!info) {
       if (cache.size >= 65_536) cache.clear();
@@ -118,6 +128,8 @@ export class Annotator {
     t: AnalyzedText,
     lexicon: string,
     seg: TagSegment,
+    compiled: CompiledLexicon,
+    cache: Map<number, KeyInfo>,
     mode: StreamingMode,
     key: number,
     first: number,
@@ -128,7 +140,7 @@ export class Annotator {
     const begin = cleaned.from ? cleaned.from[b] : b;
     const end = cleaned.to ? cleaned.to[e - 1] : e;
     const covered = text.slice(begin, end);
-    const info = this.keyInfo(seg, seg.forMode(mode), key);
+    const info = this.keyInfo(seg, compiled, cache, key);
     if (mode !== "exact") {
       // The confidence depends only on the covered text of the cleaned text: a key's mentions repeat
       // ("cancer", "Cancer"), so it is computed again only when that text changes.
@@ -222,8 +234,24 @@ export class Annotator {
       if (segments.length === 1) {
         // One segment: candidates are distinct spans already in position order (findMatches emits
         // them so), and each kept span is one candidate.
+        const seg = segments[0];
+        const compiled = seg.forMode(mode);
+        const cache = this.cacheOf(compiled);
         for (const k of resolveOverlaps(m, policy, t.begin, t.end))
-          this.emit(result, text, cleaned, t, lex.name, segments[0], mode, m.key[k], m.first[k], m.last[k]);
+          this.emit(
+            result,
+            text,
+            cleaned,
+            t,
+            lex.name,
+            seg,
+            compiled,
+            cache,
+            mode,
+            m.key[k],
+            m.first[k],
+            m.last[k],
+          );
         continue;
       }
       // Segments can match the same tokens: resolve overlaps on distinct spans, then keep every
@@ -242,6 +270,8 @@ export class Annotator {
       }
       const kept = new Uint8Array(spans.count);
       for (const sp of resolveOverlaps(spans, policy, t.begin, t.end)) kept[sp] = 1;
+      const compiled = segments.map((seg) => seg.forMode(mode));
+      const caches = compiled.map((c) => this.cacheOf(c));
       for (const k of order) {
         if (kept[spanOf[k]])
           this.emit(
@@ -251,6 +281,8 @@ export class Annotator {
             t,
             lex.name,
             segments[m.seg[k]],
+            compiled[m.seg[k]],
+            caches[m.seg[k]],
             mode,
             m.key[k],
             m.first[k],
