@@ -354,6 +354,7 @@ export class Analyzer {
       let p = from;
       let h = 0x811c9dc5;
       let ascii = true;
+      let apos = false;
       let j: number;
       if (c < 0x80) {
         // The common case: an ASCII character. A word character starts a token whose normalized
@@ -379,6 +380,7 @@ export class Analyzer {
           if (d === 0x27 && j + 1 < n && isWordAt(text, j + 1)) {
             bytes[p++] = 0x27;
             h = Math.imul(h ^ 0x27, 0x01000193);
+            apos = true;
             j++;
             continue;
           }
@@ -405,8 +407,9 @@ export class Analyzer {
       }
       if (ascii) {
         into.byteLength = p;
-        // Possessive: a trailing 's (the apostrophe is ASCII here) is dropped, as Lucene does.
-        if (p - from >= 3 && bytes[p - 2] === 0x27 && (bytes[p - 1] === 0x73 || bytes[p - 1] === 0x53)) {
+        // Possessive: a trailing 's (the apostrophe is ASCII here) is dropped, as Lucene does. Only a
+        // token with an apostrophe (so of 3 bytes or more) is checked.
+        if (apos && bytes[p - 2] === 0x27 && (bytes[p - 1] === 0x73 || bytes[p - 1] === 0x53)) {
           into.byteLength = p - 2;
           h = 0;
         }
