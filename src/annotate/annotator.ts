@@ -73,19 +73,38 @@ export class Annotator {
   /** Per compiled segment, the decoded postings of recently matched keys (bounded). */
   private readonly keys = new WeakMap<CompiledLexicon, Map<number, KeyInfo>>();
 
-  /** The postings of `key` with ids, synonyms and lower-cased names decoded once. */
-  private keyInfo(seg: TagSegment, compiled: CompiledLexicon, key: number): KeyInfo {
+  /** The decoded-postings cache of one compiled segment (looked up once per annotate call, not per span). */
+  private cacheOf(compiled: CompiledLexicon): Map<number, KeyInfo> {
     let cache = this.keys.get(compiled);
     if (!cache) {
       cache = new Map();
       this.keys.set(compiled, cache);
     }
+    return cache;
+  }
+
+  /** The postings of `key` with ids, synonyms and lower-cased names decoded once. */
+  private keyInfo(
+    seg: TagSegment,
+    compiled: CompiledLexicon,
+    cache: Map<number, KeyInfo>,
+    key: number,
+  ): KeyInfo {
     let info = cache.get(key);
     if (!info) {
       if (cache.size >= 65_536) cache.clear();
       const from = compiled.postStart[key];
       const to = compiled.postStart[key + 1];
-      info = { docs: [], ids: [], synonyms: [], lowers: [], covered: null, confidence: [] };
+      info = {
+        docs: [],
+        ids: [],
+        synonyms: [],
+        lowers: [],
+        covered: null,
+        confidence: [],
+        covered2: null,
+        confidence2: [],
+      };
       for (let p = from; p < to; p++) {
         const doc = compiled.postEntity[p];
         const { names, lower } = this.namesOf(seg, doc);
@@ -94,6 +113,7 @@ export class Annotator {
         info.synonyms.push(names[compiled.postName[p]]);
         info.lowers.push(lower);
         info.confidence.push(0);
+        info.confidence2.push(0);
       }
       cache.set(key, info);
     }
@@ -108,6 +128,8 @@ export class Annotator {
     t: AnalyzedText,
     lexicon: string,
     seg: TagSegment,
+    compiled: CompiledLexicon,
+    cache: Map<number, KeyInfo>,
     mode: StreamingMode,
     key: number,
     first: number,
@@ -118,17 +140,26 @@ export class Annotator {
     const begin = cleaned.from ? cleaned.from[b] : b;
     const end = cleaned.to ? cleaned.to[e - 1] : e;
     const covered = text.slice(begin, end);
-    const info = this.keyInfo(seg, seg.forMode(mode), key);
+    const info = this.keyInfo(seg, compiled, cache, key);
     if (mode !== "exact") {
       // The confidence depends only on the covered text of the cleaned text: a key's mentions repeat
       // ("cancer", "Cancer"), so it is computed again only when that text changes.
       const raw = cleaned.from === null ? covered : cleaned.text.slice(b, e);
       if (raw !== info.covered) {
+        // The key's two last covered texts are kept, the last one first: a key is usually mentioned in
+        // two forms ("Cancer" and "cancer", "state" and "states"), so a switch between them is a swap.
+        const confidence = info.confidence2;
+        info.confidence2 = info.confidence;
+        info.confidence = confidence;
+        const older = info.covered2;
+        info.covered2 = info.covered;
         info.covered = raw;
-        // Whitespace runs and line breaks inside a mention are not edits: compare with single spaces.
-        let lower = first !== last ? raw.replace(/\s+/g, " ") : raw;
-        lower = lower.toLowerCase();
-        for (let d = 0; d < info.docs.length; d++) info.confidence[d] = bestSimilarity(lower, info.lowers[d]);
+        if (raw !== older) {
+          // Whitespace runs and line breaks inside a mention are not edits: compare with single spaces.
+          let lower = first !== last ? raw.replace(/\s+/g, " ") : raw;
+          lower = lower.toLowerCase();
+          for (let d = 0; d < info.docs.length; d++) confidence[d] = bestSimilarity(lower, info.lowers[d]);
+        }
       }
     }
     for (let d = 0; d < info.docs.length; d++) {
@@ -203,8 +234,24 @@ export class Annotator {
       if (segments.length === 1) {
         // One segment: candidates are distinct spans already in position order (findMatches emits
         // them so), and each kept span is one candidate.
+        const seg = segments[0];
+        const compiled = seg.forMode(mode);
+        const cache = this.cacheOf(compiled);
         for (const k of resolveOverlaps(m, policy, t.begin, t.end))
-          this.emit(result, text, cleaned, t, lex.name, segments[0], mode, m.key[k], m.first[k], m.last[k]);
+          this.emit(
+            result,
+            text,
+            cleaned,
+            t,
+            lex.name,
+            seg,
+            compiled,
+            cache,
+            mode,
+            m.key[k],
+            m.first[k],
+            m.last[k],
+          );
         continue;
       }
       // Segments can match the same tokens: resolve overlaps on distinct spans, then keep every
@@ -223,6 +270,8 @@ export class Annotator {
       }
       const kept = new Uint8Array(spans.count);
       for (const sp of resolveOverlaps(spans, policy, t.begin, t.end)) kept[sp] = 1;
+      const compiled = segments.map((seg) => seg.forMode(mode));
+      const caches = compiled.map((c) => this.cacheOf(c));
       for (const k of order) {
         if (kept[spanOf[k]])
           this.emit(
@@ -232,6 +281,8 @@ export class Annotator {
             t,
             lex.name,
             segments[m.seg[k]],
+            compiled[m.seg[k]],
+            caches[m.seg[k]],
             mode,
             m.key[k],
             m.first[k],
@@ -246,7 +297,9 @@ export class Annotator {
 /**
  * The postings of one key, decoded: entity (doc) numbers, ids, matched synonyms and each entity's
  * lower-cased names; `confidence[d]` is entity d's confidence for the covered text `covered` of the
- * cleaned text, as found (the last one seen: a key's mentions repeat, so it is usually computed once).
+ * cleaned text, as found (the last one seen: a key's mentions repeat, so it is usually computed once),
+ * and `confidence2[d]` for `covered2`, the one before (null: none yet). At 1M names in lower, every
+ * recomputation with one text kept was of a text seen before (2,290 per MB of SOTU).
  */
 interface KeyInfo {
   docs: number[];
@@ -255,6 +308,8 @@ interface KeyInfo {
   lowers: string[][];
   covered: string | null;
   confidence: number[];
+  covered2: string | null;
+  confidence2: number[];
 }
 
 /**

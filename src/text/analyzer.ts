@@ -152,16 +152,17 @@ function surrogateClass(text: string, i: number): number {
 /**
  * Memo of the last steps of a chain (stop words, stemming) per distinct token, keyed by the token's
  * bytes in an open-addressing table: a token seen before costs one hash probe and one compare, no
- * string. Each slot is one 32-byte record (key length or -1 for empty, key hash, key offset in the
- * pool, value length or -1 for "drop", value hash, value offset), and a key's bytes are followed in the
- * pool by its value's, so a hit touches about two cache lines. Keys and values start at multiples of 4
+ * string. Each slot is one 16-byte record (key length or -1 for empty, key hash, key offset in the
+ * pool, value length or -1 for "drop"), and a key's bytes are followed in the pool by its value's hash
+ * and bytes, so a hit touches about two cache lines, and the table is 1 MiB (it was 2 MiB of 32-byte
+ * records: a table the size of L2 evicted the tagger's step memo; measured in the commit). Keys and values start at multiples of 4
  * in the pool and are zero-padded, as tokens are in {@link AnalyzedText}, so the compare and the copy
  * move a word per four bytes. Bounded: cleared when full.
  */
 class TokenMemo {
   private static readonly SLOTS = 1 << 16;
-  /** Records of 8 int32: KEY_LEN, HASH, KEY_START, VAL_LEN, VAL_HASH, VAL_START, unused. */
-  private readonly slots = new Int32Array(TokenMemo.SLOTS * 8);
+  /** Records of 4 int32: KEY_LEN, HASH, KEY_START, VAL_LEN. */
+  private readonly slots = new Int32Array(TokenMemo.SLOTS * 4);
   private readonly pool = new Uint8Array(1 << 20);
   private readonly poolWords = new Int32Array(this.pool.buffer);
   private poolLen = 0;
@@ -198,7 +199,7 @@ class TokenMemo {
     const tail = len & 3 ? tw[w0 + full] & ((1 << ((len & 3) << 3)) - 1) : 0;
     let s = h & mask;
     for (;;) {
-      const r = s << 3;
+      const r = s << 2;
       const kl = slots[r];
       if (kl < 0) break;
       if (kl === len && slots[r + 1] === h) {
@@ -213,7 +214,7 @@ class TokenMemo {
     const word = decoder.decode(bytes.subarray(from, to));
     const out = this.transform(word);
     const enc = out === null ? null : encoder.encode(out);
-    const room = len + (enc?.length ?? 0) + 6;
+    const room = len + (enc?.length ?? 0) + 10;
     if (room > this.pool.length / 4) {
       // Too big to remember (a pathological token): transform without memoizing.
       if (enc === null) return false;
@@ -228,7 +229,7 @@ class TokenMemo {
       this.clear();
       s = h & mask;
     }
-    const r = s << 3;
+    const r = s << 2;
     slots[r] = len;
     slots[r + 1] = h;
     slots[r + 2] = this.put(bytes.subarray(from, to));
@@ -237,8 +238,10 @@ class TokenMemo {
       slots[r + 3] = enc.length;
       let vh = 0x811c9dc5;
       for (let i = 0; i < enc.length; i++) vh = Math.imul(vh ^ enc[i], 0x01000193);
-      slots[r + 4] = vh;
-      slots[r + 5] = this.put(enc);
+      // The value's hash, then its bytes, right after the key (where emit() finds them).
+      this.poolWords[this.poolLen >> 2] = vh;
+      this.poolLen += 4;
+      this.put(enc);
     }
     this.used++;
     return this.emit(t, from, r);
@@ -266,15 +269,17 @@ class TokenMemo {
     const out = t.words;
     const pw = this.poolWords;
     const o0 = from >> 2;
-    const v0 = slots[r + 5] >> 2;
+    // The value's hash and bytes follow the key's (zero-padded) bytes in the pool.
+    const h0 = (slots[r + 2] + slots[r] + 3) >> 2;
+    const v0 = h0 + 1;
     for (let w = 0, nw = (vl + 3) >> 2; w < nw; w++) out[o0 + w] = pw[v0 + w];
     t.byteLength = from + vl;
-    this.lastHash = slots[r + 4];
+    this.lastHash = pw[h0];
     return true;
   }
 
   private clear(): void {
-    for (let r = 0; r < this.slots.length; r += 8) this.slots[r] = -1;
+    for (let r = 0; r < this.slots.length; r += 4) this.slots[r] = -1;
     this.poolLen = 0;
     this.used = 0;
   }
@@ -349,6 +354,7 @@ export class Analyzer {
       let p = from;
       let h = 0x811c9dc5;
       let ascii = true;
+      let apos = false;
       let j: number;
       if (c < 0x80) {
         // The common case: an ASCII character. A word character starts a token whose normalized
@@ -374,6 +380,7 @@ export class Analyzer {
           if (d === 0x27 && j + 1 < n && isWordAt(text, j + 1)) {
             bytes[p++] = 0x27;
             h = Math.imul(h ^ 0x27, 0x01000193);
+            apos = true;
             j++;
             continue;
           }
@@ -400,8 +407,9 @@ export class Analyzer {
       }
       if (ascii) {
         into.byteLength = p;
-        // Possessive: a trailing 's (the apostrophe is ASCII here) is dropped, as Lucene does.
-        if (p - from >= 3 && bytes[p - 2] === 0x27 && (bytes[p - 1] === 0x73 || bytes[p - 1] === 0x53)) {
+        // Possessive: a trailing 's (the apostrophe is ASCII here) is dropped, as Lucene does. Only a
+        // token with an apostrophe (so of 3 bytes or more) is checked.
+        if (apos && bytes[p - 2] === 0x27 && (bytes[p - 1] === 0x73 || bytes[p - 1] === 0x53)) {
           into.byteLength = p - 2;
           h = 0;
         }
