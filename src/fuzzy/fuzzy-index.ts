@@ -15,7 +15,7 @@ export interface Alt {
   /** OCR-weighted edits (0 for the word itself). */
   cost: number;
   /**
-   * An English word that is not a word of the names is as near to the token: the token is likely that
+   * An English word other than this reading's own is as near to the token: the token is likely that
    * word misread, so this reading stands only inside a name of several words.
    */
   english: boolean;
