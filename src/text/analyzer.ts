@@ -460,7 +460,8 @@ export class Analyzer {
         if (memo === null) {
           this.push(into, i, j, from, block, h);
           block = false;
-          i = j;
+          // An ASCII character ending a token separates (the next scan would skip it): skip it now.
+          i = src[j] < 0x80 ? j + 1 : j;
           continue;
         }
         // A key of up to 4 bytes in its home slot, dropped or kept as it is (most stop words and
@@ -494,7 +495,7 @@ export class Analyzer {
       }
       // A block boundary holds until a token is kept: a dropped stop word must not swallow it.
       if (block && into.count > 0 && into.begin[into.count - 1] === i) block = false;
-      i = j;
+      i = src[j] < 0x80 ? j + 1 : j;
       // The general path and the memo may have written more than they read (an ASCII token without
       // them writes at most what it read): keep the reserve.
       if (into.bytes.length - into.byteLength < 2 * (n - i) + 8) into.reserve(2 * (n - i) + 8);
