@@ -159,10 +159,25 @@ function surrogateClass(text: string, i: number): number {
  * in the pool and are zero-padded, as tokens are in {@link AnalyzedText}, so the compare and the copy
  * move a word per four bytes. Bounded: cleared when full.
  */
+/**
+ * {@link TokenMemo} record values (VAL_LEN) other than a length: the token is dropped, or it is its own
+ * value (nothing to copy), with the key's bytes in the pool; or the same two with a key of up to 4
+ * bytes held in the record itself (KEY_START is then the key's one zero-padded word).
+ */
+const DROP = -1;
+const SAME = -2;
+const INLINE_DROP = -3;
+const INLINE_SAME = -4;
+
+function sameBytes(a: Uint8Array, b: Uint8Array, from: number): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[from + i]) return false;
+  return true;
+}
+
 class TokenMemo {
-  private static readonly SLOTS = 1 << 16;
-  /** Records of 4 int32: KEY_LEN, HASH, KEY_START, VAL_LEN. */
-  private readonly slots = new Int32Array(TokenMemo.SLOTS * 4);
+  static readonly SLOTS = 1 << 16;
+  /** Records of 4 int32: KEY_LEN, HASH, KEY_START, VAL_LEN (the analyzer probes short keys inline). */
+  readonly slots = new Int32Array(TokenMemo.SLOTS * 4);
   private readonly pool = new Uint8Array(1 << 20);
   private readonly poolWords = new Int32Array(this.pool.buffer);
   private poolLen = 0;
@@ -203,10 +218,20 @@ class TokenMemo {
       const kl = slots[r];
       if (kl < 0) break;
       if (kl === len && slots[r + 1] === h) {
-        const k0 = slots[r + 2] >> 2;
-        let w = 0;
-        while (w < full && pw[k0 + w] === tw[w0 + w]) w++;
-        if (w === full && (len & 3 ? pw[k0 + full] === tail : true)) return this.emit(t, from, r);
+        const vl = slots[r + 3];
+        if (vl <= INLINE_DROP) {
+          // A key of up to 4 bytes kept in the record (see INLINE_DROP): no pool read.
+          if (slots[r + 2] === (full === 1 ? tw[w0] : tail)) {
+            if (vl === INLINE_DROP) return false;
+            this.lastHash = h;
+            return true;
+          }
+        } else {
+          const k0 = slots[r + 2] >> 2;
+          let w = 0;
+          while (w < full && pw[k0 + w] === tw[w0 + w]) w++;
+          if (w === full && (len & 3 ? pw[k0 + full] === tail : true)) return this.emit(t, from, r, h);
+        }
       }
       s = (s + 1) & mask;
     }
@@ -232,8 +257,18 @@ class TokenMemo {
     const r = s << 2;
     slots[r] = len;
     slots[r + 1] = h;
+    const same = enc !== null && enc.length === len && sameBytes(enc, bytes, from);
+    if (len <= 4 && (enc === null || same)) {
+      slots[r + 2] = full === 1 ? tw[w0] : tail;
+      slots[r + 3] = enc === null ? INLINE_DROP : INLINE_SAME;
+      this.used++;
+      if (enc === null) return false;
+      this.lastHash = h;
+      return true;
+    }
     slots[r + 2] = this.put(bytes.subarray(from, to));
-    if (enc === null) slots[r + 3] = -1;
+    if (enc === null) slots[r + 3] = DROP;
+    else if (same) slots[r + 3] = SAME;
     else {
       slots[r + 3] = enc.length;
       let vh = 0x811c9dc5;
@@ -244,7 +279,7 @@ class TokenMemo {
       this.put(enc);
     }
     this.used++;
-    return this.emit(t, from, r);
+    return this.emit(t, from, r, h);
   }
 
   /** Appends `b` to the pool, zero-padded to a multiple of 4, and returns where it starts. */
@@ -257,11 +292,19 @@ class TokenMemo {
     return at;
   }
 
-  /** Writes the value of record `r` over the token at `from` (false: the token is dropped). */
-  private emit(t: AnalyzedText, from: number, r: number): boolean {
+  /**
+   * Writes the value of record `r` over the token at `from` (false: the token is dropped); `h` is the
+   * token's hash (the value's when the value is the token).
+   */
+  private emit(t: AnalyzedText, from: number, r: number, h: number): boolean {
     const slots = this.slots;
     const vl = slots[r + 3];
-    if (vl < 0) return false;
+    if (vl < 0) {
+      if (vl === DROP) return false;
+      // SAME: the token's bytes are the value already.
+      this.lastHash = h;
+      return true;
+    }
     t.byteLength = from;
     if (from + vl + 3 > t.bytes.length) t.reserve(vl + 3);
     // A word per four bytes (the value is zero-padded in the pool; what follows the value is padding
@@ -340,6 +383,7 @@ export class Analyzer {
     const src = unitsOf(text);
     const word = this.lower ? ASCII_WORD_LOWER : ASCII_WORD_SAME;
     const memo = this.memo;
+    const memoSlots = memo === null ? null : memo.slots;
     const cls = CHAR_CLASS;
     // An ASCII token writes at most one byte per character and pads to a multiple of 4, so at most
     // two bytes per character read (a one-letter token and its separator): reserve once, check
@@ -416,10 +460,31 @@ export class Analyzer {
         if (memo === null) {
           this.push(into, i, j, from, block, h);
           block = false;
-          i = j;
+          // An ASCII character ending a token separates (the next scan would skip it): skip it now.
+          i = src[j] < 0x80 ? j + 1 : j;
           continue;
         }
-        if (memo.apply(into, from, h)) this.push(into, i, j, from, block, memo.lastHash);
+        // A key of up to 4 bytes in its home slot, dropped or kept as it is (most stop words and
+        // short words), is settled here without a call; anything else goes through the memo.
+        const len = into.byteLength - from;
+        let keep: boolean;
+        const r = (h & (TokenMemo.SLOTS - 1)) << 2;
+        const slots = memoSlots!;
+        if (
+          len <= 4 &&
+          h !== 0 &&
+          slots[r] === len &&
+          slots[r + 1] === h &&
+          slots[r + 3] <= INLINE_DROP &&
+          slots[r + 2] ===
+            (len === 4 ? into.words[from >> 2] : into.words[from >> 2] & ((1 << (len << 3)) - 1))
+        ) {
+          keep = slots[r + 3] !== INLINE_DROP;
+        } else {
+          keep = memo.apply(into, from, h);
+          h = memo.lastHash;
+        }
+        if (keep) this.push(into, i, j, from, block, h);
         else {
           into.byteLength = from;
           into.dropped++;
@@ -430,7 +495,7 @@ export class Analyzer {
       }
       // A block boundary holds until a token is kept: a dropped stop word must not swallow it.
       if (block && into.count > 0 && into.begin[into.count - 1] === i) block = false;
-      i = j;
+      i = src[j] < 0x80 ? j + 1 : j;
       // The general path and the memo may have written more than they read (an ASCII token without
       // them writes at most what it read): keep the reserve.
       if (into.bytes.length - into.byteLength < 2 * (n - i) + 8) into.reserve(2 * (n - i) + 8);
