@@ -224,44 +224,6 @@ export function approxContains(hay: string, needle: string, maxFrac = 0.25): boo
   return false;
 }
 
-/**
- * The span of `hay` closest to `needle` (Sellers' approximate substring search, free start and end):
- * `[begin, end)` and its edit distance. O(|needle| × |hay|). Shows what OCR made of a missed name.
- */
-export function approxFind(hay: string, needle: string): { begin: number; end: number; cost: number } {
-  const m = needle.length;
-  // Per cell: the distance and where in `hay` the alignment started.
-  let prev = new Int32Array(m + 1);
-  let cur = new Int32Array(m + 1);
-  let prevStart = new Int32Array(m + 1);
-  let curStart = new Int32Array(m + 1);
-  for (let i = 0; i <= m; i++) prev[i] = i;
-  let best = { begin: 0, end: 0, cost: m };
-  for (let j = 1; j <= hay.length; j++) {
-    cur[0] = 0;
-    curStart[0] = j;
-    const c = hay.charCodeAt(j - 1);
-    for (let i = 1; i <= m; i++) {
-      let v = prev[i - 1] + (needle.charCodeAt(i - 1) === c ? 0 : 1);
-      let st = i === 1 ? j - 1 : prevStart[i - 1];
-      if (prev[i] + 1 < v) {
-        v = prev[i] + 1;
-        st = prevStart[i];
-      }
-      if (cur[i - 1] + 1 < v) {
-        v = cur[i - 1] + 1;
-        st = i === 1 ? j : curStart[i - 1];
-      }
-      cur[i] = v;
-      curStart[i] = st;
-    }
-    if (cur[m] < best.cost) best = { begin: curStart[m], end: j, cost: cur[m] };
-    [prev, cur] = [cur, prev];
-    [prevStart, curStart] = [curStart, prevStart];
-  }
-  return best;
-}
-
 const squash = (s: string) => squashText(s).text;
 /** Slack, in characters, around the OCR span a mention aligns with. */
 const PAD = 2;

@@ -41,15 +41,6 @@ let known: Set<string> | null = null;
 
 /** The tagger's English lexicon, lower-cased (loaded on first use; the same set every call). */
 export function englishWords(): ReadonlySet<string> {
-  isEnglishWord("");
-  return known as Set<string>;
-}
-
-/**
- * Whether `lowerWord` is a word of the tagger's English lexicon (lower-cased forms). The fuzzy matcher
- * uses it as a dictionary of real words: a word OCR left legible is not "corrected".
- */
-export function isEnglishWord(lowerWord: string): boolean {
   if (known === null) {
     const lex =
       require("natural/lib/natural/brill_pos_tagger/data/English/lexicon_from_posjs.json") as Record<
@@ -59,5 +50,13 @@ export function isEnglishWord(lowerWord: string): boolean {
     known = new Set();
     for (const w of Object.keys(lex)) known.add(w.toLowerCase());
   }
-  return known.has(lowerWord);
+  return known;
+}
+
+/**
+ * Whether `lowerWord` is a word of the tagger's English lexicon (lower-cased forms). The fuzzy matcher
+ * uses it as a dictionary of real words: a word OCR left legible is not "corrected".
+ */
+export function isEnglishWord(lowerWord: string): boolean {
+  return (known ?? englishWords()).has(lowerWord);
 }

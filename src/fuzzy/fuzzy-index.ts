@@ -236,7 +236,7 @@ export class FuzzyIndex {
     if (to - from > maxChildren) return;
     const len = token.length;
     // In context a short token may take one edit: the name's words before it vouch for the reading.
-    const max = Math.min(maxEdits, len === 3 || len === 4 ? 1 : maxTokenEdits(len));
+    const max = Math.min(maxEdits, len === 3 ? 1 : maxTokenEdits(len));
     const first = token.charCodeAt(0);
     const last = token.charCodeAt(len - 1);
     const list = this.childList;

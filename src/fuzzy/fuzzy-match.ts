@@ -3,7 +3,7 @@ import { type OverlapPolicy, resolveOverlaps } from "../annotate/overlaps.js";
 import type { TagLexicon, TagSegment } from "../annotate/segment.js";
 import { foldToAscii } from "../text/ascii-fold.js";
 import { CHAR_CLASS, MARK, SURROGATE, WORD } from "../text/char-class.js";
-import { growInt32 } from "../util/grow.js";
+import { growInt32, growUint8 } from "../util/grow.js";
 import {
   type Alt,
   type FuzzyIndex,
@@ -90,9 +90,7 @@ function growShared(cap: number): void {
   t.begin = growInt32(t.begin, cap);
   t.end = growInt32(t.end, cap);
   t.ids = growInt32(t.ids, cap);
-  const g = new Uint8Array(cap);
-  g.set(t.gap);
-  t.gap = g;
+  t.gap = growUint8(t.gap, cap);
 }
 
 let tokenBytes = new Uint8Array(1024);

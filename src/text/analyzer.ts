@@ -1,4 +1,4 @@
-import { growInt32 } from "../util/grow.js";
+import { growInt32, growUint8 } from "../util/grow.js";
 import { foldToAscii } from "./ascii-fold.js";
 import { APOS, BLOCK, CHAR_CLASS, classifyCodePoint, MARK, SURROGATE, WORD } from "./char-class.js";
 import { krovetzStem } from "./krovetz-stemmer.js";
@@ -72,9 +72,7 @@ export class AnalyzedText {
       this.byteStart = growInt32(this.byteStart, cap);
       this.byteEnd = growInt32(this.byteEnd, cap);
       this.hash = growInt32(this.hash, cap);
-      const b = new Uint8Array(cap);
-      b.set(this.blockBefore);
-      this.blockBefore = b;
+      this.blockBefore = growUint8(this.blockBefore, cap);
     }
     if (this.byteLength + moreBytes > this.bytes.length) {
       const b = new Uint8Array((Math.max(this.bytes.length * 2, this.byteLength + moreBytes) + 3) & ~3);

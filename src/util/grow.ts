@@ -7,3 +7,10 @@ export function growInt32(a: Int32Array, capacity = a.length * 2): Int32Array {
   b.set(a);
   return b;
 }
+
+/** {@link growInt32} for bytes. O(a.length). */
+export function growUint8(a: Uint8Array, capacity = a.length * 2): Uint8Array<ArrayBuffer> {
+  const b = new Uint8Array(capacity);
+  b.set(a);
+  return b;
+}

@@ -1,4 +1,5 @@
 import { crc32 } from "node:zlib";
+import { growUint8 } from "../../util/grow.js";
 import { DuplicateKeyError, OutOfOrderError, OutputValueError, TooLargeError } from "../errors.js";
 import {
   byteWidth,
@@ -43,9 +44,7 @@ class Unfinished {
   push(label: number, output: number): void {
     if (this.count === this.labels.length) {
       const cap = this.count * 2;
-      const l = new Uint8Array(cap);
-      l.set(this.labels);
-      this.labels = l;
+      this.labels = growUint8(this.labels, cap);
       const o = new Float64Array(cap);
       o.set(this.outputs);
       this.outputs = o;
