@@ -82,8 +82,6 @@ export class FuzzyIndex {
   private skelStart: Int32Array = new Int32Array(0);
   private skelWords: Int32Array = new Int32Array(0);
   private skelIds = new Map<string, number>();
-  private glyphStart: Int32Array = new Int32Array(0);
-  private glyphWords: Int32Array = new Int32Array(0);
   private deletions: DeletionIndex | null = null;
   // Trie: edges in a hash table keyed by (node, word), a slot's (node, word, child) side by side (one
   // cache line per probe at 1M names, not three); the root's children also by word, one array read.
@@ -112,8 +110,11 @@ export class FuzzyIndex {
   private pairCount = 0;
   private pairEpoch = -1;
   private readonly found: number[] = [];
-  private seenAt: Int32Array = new Int32Array(0);
-  private stampNow = 0;
+  /** Each word's length (at most 255): candidates too short are passed over without reading the word. */
+  private wordLen: Uint8Array = new Uint8Array(0);
+  /** A Bloom filter (2 probes) of the skeletons of the words: most split points fail it, no Map lookup. */
+  private skelBloom: Int32Array = new Int32Array(1);
+  private skelBloomMask = 0;
   readonly stats: FuzzyStats = { generations: 0, probes: 0, scored: 0 };
 
   constructor(seg: TagSegment) {
@@ -166,7 +167,8 @@ export class FuzzyIndex {
     }
     this.buildChildren();
     this.buildSkeletons();
-    this.seenAt = new Int32Array(this.words.length);
+    this.wordLen = new Uint8Array(this.words.length);
+    for (let w = 0; w < this.words.length; w++) this.wordLen[w] = Math.min(255, this.words[w].length);
   }
 
   private childOrAdd(node: number, word: number): number {
@@ -290,12 +292,33 @@ export class FuzzyIndex {
     this.skelWords = c.list;
     // Glyph skeletons (single glyphs folded only) for the Levenshtein search: folding rn→m or cl→d would
     // stretch ordinary edit distances ("cuticke" vs "cuticle").
-    const g = group(this.words.map(glyphSkeleton));
-    this.glyphStart = g.start;
-    this.glyphWords = g.list;
-    const keys: string[] = new Array(g.ids.size);
-    for (const [k, id] of g.ids) keys[id] = k;
-    this.deletions = new DeletionIndex(keys, searchRadius);
+    // Keyed by word, not by skeleton: a query finds word ids, with no indirection through a group.
+    this.deletions = new DeletionIndex(this.words.map(glyphSkeleton), searchRadius);
+    // About 16 bits per key (the words and their skeletons), two probes: about 1.5% false positives.
+    let bits = 1 << 16;
+    while (bits < (c.ids.size + this.words.length) * 16 && bits < 1 << 30) bits *= 2;
+    this.skelBloom = new Int32Array(bits >>> 5);
+    this.skelBloomMask = bits - 1;
+    for (const k of c.ids.keys()) this.bloomAdd(stringHash(k));
+    for (const w of this.words) this.bloomAdd(stringHash(w));
+  }
+
+  private bloomAdd(h: number): void {
+    const x = bloomMix(h);
+    const a = x & this.skelBloomMask;
+    const b = bloomSecond(x) & this.skelBloomMask;
+    this.skelBloom[a >>> 5] |= 1 << (a & 31);
+    this.skelBloom[b >>> 5] |= 1 << (b & 31);
+  }
+
+  /** Whether a string of hash `h` ({@link stringHash}) may be a word of the names or a word's skeleton. */
+  private bloomHas(h: number): boolean {
+    const x = bloomMix(h);
+    const a = x & this.skelBloomMask;
+    const b = bloomSecond(x) & this.skelBloomMask;
+    return (
+      (this.skelBloom[a >>> 5] & (1 << (a & 31))) !== 0 && (this.skelBloom[b >>> 5] & (1 << (b & 31))) !== 0
+    );
   }
 
   /**
@@ -418,40 +441,37 @@ export class FuzzyIndex {
     this.stats.generations++;
     // Two tokens joined already paid for one error: half an edit less.
     const max = maxTokenEdits(len) - (deep ? 0 : 0.5);
-    // Words scored for this token carry its stamp: no set to allocate per generation.
-    const stamp = ++this.stampNow;
-    const seenAt = this.seenAt;
+    // Words scored for this token go into a small set of its own (it stays in the L1 cache, where a
+    // stamp per word of the names would cost a cache miss a candidate).
+    const seen = SEEN.begin();
+    const wordLen = this.wordLen;
+    const words = this.words;
     let inflected = false;
     const cut: Alt[] = [];
-    const consider = (sid: number, start: Int32Array, list: Int32Array) => {
-      for (let p = start[sid]; p < start[sid + 1]; p++) {
-        const w = list[p];
-        if (seenAt[w] === stamp) continue;
-        seenAt[w] = stamp;
-        const word = this.words[w];
-        // An inflection, a word with more after it or one cut short is no misreading ("tRNAs",
-        // "chromatids", "cytoplasmic", "beta1" read "betal"): the stemming modes are for inflections.
-        // A close one means the token is legible as that word's form, so no other word is read into
-        // it either ("chromatids" is not "chromatin"). But a word cut short by a letter or two (not
-        // by an English ending) may be OCR's, and is its only reading: "epithelia" for "epithelial",
-        // which the walk takes inside a name only.
-        if (word.length < 4) continue;
-        if (word.startsWith(token) || token.startsWith(word)) {
-          if (Math.abs(word.length - len) <= 2) {
-            inflected = true;
-            if (len < word.length && !isInflection(token, word))
-              cut.push({ w0: w, w1: -1, cost: ocrDistance(token, word), english: false });
-          }
-          continue;
+    const consider = (w: number) => {
+      if (wordLen[w] < 4 || !seen.add(w)) return;
+      const word = words[w];
+      // An inflection, a word with more after it or one cut short is no misreading ("tRNAs",
+      // "chromatids", "cytoplasmic", "beta1" read "betal"): the stemming modes are for inflections.
+      // A close one means the token is legible as that word's form, so no other word is read into
+      // it either ("chromatids" is not "chromatin"). But a word cut short by a letter or two (not
+      // by an English ending) may be OCR's, and is its only reading: "epithelia" for "epithelial",
+      // which the walk takes inside a name only. (Words under four letters were passed over.)
+      if (word.startsWith(token) || token.startsWith(word)) {
+        if (Math.abs(word.length - len) <= 2) {
+          inflected = true;
+          if (len < word.length && !isInflection(token, word))
+            cut.push({ w0: w, w1: -1, cost: ocrDistance(token, word), english: false });
         }
-        this.stats.scored++;
-        const d = ocrDistance(token, word, max);
-        if (d <= max && d <= maxTokenEdits(word.length))
-          alts.push({ w0: w, w1: -1, cost: d, english: false });
+        return;
       }
+      this.stats.scored++;
+      const d = ocrDistance(token, word, max);
+      if (d <= max && d <= maxTokenEdits(word.length)) alts.push({ w0: w, w1: -1, cost: d, english: false });
     };
     const sid = this.skelIds.get(skeleton(token));
-    if (sid !== undefined) consider(sid, this.skelStart, this.skelWords);
+    if (sid !== undefined)
+      for (let p = this.skelStart[sid]; p < this.skelStart[sid + 1]; p++) consider(this.skelWords[p]);
     const gk = glyphSkeleton(token);
     const radius = searchRadius(gk.length);
     // Past the longest word by more than the edits allowed, no word is near: no search.
@@ -461,7 +481,7 @@ export class FuzzyIndex {
       const before = this.deletions.probes;
       this.deletions.query(gk, radius, found);
       this.stats.probes += this.deletions.probes - before;
-      for (const id of found) consider(id, this.glyphStart, this.glyphWords);
+      for (const w of found) consider(w);
     }
     if (inflected) return cut.length > 0 ? cut : null;
     // A garbled English word is that word misread, not a name's word as near ("brotbers" is brothers,
@@ -480,7 +500,11 @@ export class FuzzyIndex {
     // tokens joined: split back where they were, they are the tokens themselves.
     if (deep && len >= 7) {
       const plain = skeleton(token) === token;
+      // The skeleton of each prefix hashed as it grows: a split point whose prefix is neither a word
+      // nor a word's skeleton fails the Bloom filter without a slice or a Map lookup.
+      prefixSkeletonHashes(gk);
       for (let i = 3; i <= len - 3; i++) {
+        if (!this.bloomHas(PREFIX_HASH[i])) continue;
         const a = this.exactish(token.slice(0, i), plain);
         if (a < 0) continue;
         const b = this.exactish(token.slice(i), plain);
@@ -495,7 +519,7 @@ export class FuzzyIndex {
         const a = this.vocab.get(token.slice(0, i));
         if (a === undefined) continue;
         const c = this.rootChild[a];
-        if (c < 0) continue;
+        if (c < 0 || !this.bloomHas(suffixHash(token, i))) continue;
         const b = this.vocab.get(token.slice(i));
         if (b !== undefined && this.child(c, b) >= 0) alts.push({ w0: a, w1: b, cost: 0.5, english: false });
       }
@@ -541,11 +565,9 @@ const SUFFIXES = [
   "ity",
 ];
 
-/** English words of four letters or more by glyph skeleton, and a deletion index of the skeletons. */
+/** English words of four letters or more, and a deletion index of their glyph skeletons (key: word). */
 interface EnglishIndex {
   words: string[];
-  start: Int32Array;
-  list: Int32Array;
   deletions: DeletionIndex;
 }
 let english: EnglishIndex | null = null;
@@ -560,10 +582,7 @@ const englishFound: number[] = [];
 function nearestEnglish(token: string, gk: string, radius: number, max: number): typeof NEAREST {
   if (english === null) {
     const words = [...englishWords()].filter((w) => w.length >= 4 && /^[a-z]+$/.test(w));
-    const g = group(words.map(glyphSkeleton));
-    const keys: string[] = new Array(g.ids.size);
-    for (const [k, id] of g.ids) keys[id] = k;
-    english = { words, start: g.start, list: g.list, deletions: new DeletionIndex(keys, searchRadius) };
+    english = { words, deletions: new DeletionIndex(words.map(glyphSkeleton), searchRadius) };
   }
   const e = english;
   englishFound.length = 0;
@@ -572,17 +591,16 @@ function nearestEnglish(token: string, gk: string, radius: number, max: number):
   r.d1 = Number.POSITIVE_INFINITY;
   r.w1 = "";
   r.d2 = Number.POSITIVE_INFINITY;
-  for (const id of englishFound)
-    for (let p = e.start[id]; p < e.start[id + 1]; p++) {
-      const word = e.words[e.list[p]];
-      if (word === r.w1) continue;
-      const d = ocrDistance(token, word, Math.min(r.d2, max));
-      if (d < r.d1) {
-        r.d2 = r.d1;
-        r.d1 = d;
-        r.w1 = word;
-      } else if (d < r.d2) r.d2 = d;
-    }
+  for (const id of englishFound) {
+    const word = e.words[id];
+    if (word === r.w1) continue;
+    const d = ocrDistance(token, word, Math.min(r.d2, max));
+    if (d < r.d1) {
+      r.d2 = r.d1;
+      r.d1 = d;
+      r.w1 = word;
+    } else if (d < r.d2) r.d2 = d;
+  }
   return r;
 }
 const NEAREST = { d1: 0, w1: "", d2: 0 };
@@ -659,6 +677,142 @@ function group(keys: string[]): { ids: Map<string, number>; start: Int32Array; l
   }
   start.push(order.length);
   return { ids, start: Int32Array.from(start), list };
+}
+
+/**
+ * A set of small integers for one candidate generation: open addressing over a table that grows with
+ * the set (it starts at 256 slots, 2 KiB, and stays in the L1 cache for the usual few dozen ids);
+ * {@link begin} empties it in O(1) by bumping a stamp.
+ */
+class SmallIntSet {
+  private keys = new Int32Array(256);
+  private stamps = new Int32Array(256);
+  private stamp = 0;
+  private size = 0;
+
+  /** Empties the set; returns it. */
+  begin(): this {
+    this.stamp++;
+    this.size = 0;
+    if (this.stamp === 0x7fffffff) {
+      this.stamps.fill(0);
+      this.stamp = 1;
+    }
+    return this;
+  }
+
+  /** Adds `k` (≥ 0); whether it was not there. */
+  add(k: number): boolean {
+    if (this.size * 2 >= this.keys.length) this.grow();
+    const mask = this.keys.length - 1;
+    let s = Math.imul(k, 0x9e3779b1) >>> 8;
+    for (;;) {
+      s &= mask;
+      if (this.stamps[s] !== this.stamp) break;
+      if (this.keys[s] === k) return false;
+      s++;
+    }
+    this.stamps[s] = this.stamp;
+    this.keys[s] = k;
+    this.size++;
+    return true;
+  }
+
+  private grow(): void {
+    const oldKeys = this.keys;
+    const oldStamps = this.stamps;
+    const live = this.stamp;
+    this.keys = new Int32Array(oldKeys.length * 2);
+    this.stamps = new Int32Array(oldKeys.length * 2);
+    this.size = 0;
+    for (let s = 0; s < oldKeys.length; s++) if (oldStamps[s] === live) this.add(oldKeys[s]);
+  }
+}
+const SEEN = new SmallIntSet();
+
+/** A polynomial hash of `s` (UTF-16 units) with its length mixed in: the key of {@link FuzzyIndex}'s Bloom filter. */
+export function stringHash(s: string): number {
+  let h = 0;
+  for (let i = 0; i < s.length; i++) h = (Math.imul(h, STRING_B) + s.charCodeAt(i)) | 0;
+  return h ^ Math.imul(s.length, 0x9e3779b1);
+}
+const STRING_B = 0x01000193;
+
+/** {@link stringHash} of `s.slice(from)`, without the slice. */
+function suffixHash(s: string, from: number): number {
+  let h = 0;
+  for (let i = from; i < s.length; i++) h = (Math.imul(h, STRING_B) + s.charCodeAt(i)) | 0;
+  return h ^ Math.imul(s.length - from, 0x9e3779b1);
+}
+
+/** Two-glyph confusions that {@link skeleton} collapses, first glyph × 128 + second → the one glyph. */
+const COLLAPSE = new Int32Array(128 * 128).fill(-1);
+COLLAPSE["r".charCodeAt(0) * 128 + "n".charCodeAt(0)] = "m".charCodeAt(0);
+COLLAPSE["c".charCodeAt(0) * 128 + "l".charCodeAt(0)] = "d".charCodeAt(0);
+COLLAPSE["v".charCodeAt(0) * 128 + "v".charCodeAt(0)] = "w".charCodeAt(0);
+
+let PREFIX_HASH = new Int32Array(64);
+let OUT_HASH = new Int32Array(64);
+let OUT_AT = new Int32Array(64);
+let STRADDLE = new Uint8Array(64);
+
+/**
+ * Fills `PREFIX_HASH[i]` with {@link stringHash} of `skeleton(token.slice(0, i))` for every i, from the
+ * token's glyph skeleton `g` (one glyph per character): the collapsing of rn, cl and vv is replayed
+ * left to right as `skeleton` does it, and a prefix that cuts a collapsed pair keeps its first glyph.
+ * O(|g|), no allocation after warm-up; returns the shared array (valid until the next call).
+ */
+export function prefixSkeletonHashes(g: string): Int32Array {
+  const n = g.length;
+  if (PREFIX_HASH.length <= n + 1) {
+    PREFIX_HASH = new Int32Array(n * 2 + 2);
+    OUT_HASH = new Int32Array(n * 2 + 2);
+    OUT_AT = new Int32Array(n * 2 + 2);
+    STRADDLE = new Uint8Array(n * 2 + 2);
+  }
+  // OUT_HASH[k]: hash (without the length) of the first k glyphs of skeleton(g); OUT_AT[i]: how many
+  // glyphs of skeleton(g) the first i glyphs of g make, where i does not cut a pair.
+  let out = 0;
+  OUT_HASH[0] = 0;
+  OUT_AT[0] = 0;
+  STRADDLE.fill(0, 0, n + 1);
+  for (let p = 0; p < n; ) {
+    const a = g.charCodeAt(p);
+    const b = p + 1 < n ? g.charCodeAt(p + 1) : 0x80;
+    const to = (a | b) < 128 ? COLLAPSE[a * 128 + b] : -1;
+    OUT_HASH[out + 1] = (Math.imul(OUT_HASH[out], STRING_B) + (to >= 0 ? to : a)) | 0;
+    out++;
+    if (to >= 0) {
+      STRADDLE[p + 1] = 1;
+      OUT_AT[p + 2] = out;
+      p += 2;
+    } else {
+      OUT_AT[p + 1] = out;
+      p += 1;
+    }
+  }
+  for (let i = 1; i <= n; i++) {
+    if (STRADDLE[i] === 0) {
+      const k = OUT_AT[i];
+      PREFIX_HASH[i] = OUT_HASH[k] ^ Math.imul(k, 0x9e3779b1);
+    } else {
+      const k = OUT_AT[i - 1];
+      const h = (Math.imul(OUT_HASH[k], STRING_B) + g.charCodeAt(i - 1)) | 0;
+      PREFIX_HASH[i] = h ^ Math.imul(k + 1, 0x9e3779b1);
+    }
+  }
+  return PREFIX_HASH;
+}
+
+function bloomMix(h: number): number {
+  let x = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  x = Math.imul(x ^ (x >>> 13), 0xc2b2ae35);
+  return x ^ (x >>> 16);
+}
+
+function bloomSecond(x: number): number {
+  const y = Math.imul(x, 0x9e3779b1);
+  return y ^ (y >>> 15);
 }
 
 function hash(node: number, word: number): number {
