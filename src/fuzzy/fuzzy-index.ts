@@ -65,6 +65,8 @@ export interface FuzzyStats {
 const MAX_ALTS = 8;
 /** Most token pairs {@link FuzzyIndex.joinedById} remembers before it starts over. */
 const MAX_PAIRS = 1 << 18;
+/** Share of a word's letters that a relaxed in-context reading may edit ({@link FuzzyIndex.childrenNear}). */
+const RELAXED_SHARE = 0.34;
 /** Int32s per edge in {@link FuzzyIndex}'s child lists. */
 const CHILD_STRIDE = 4;
 
@@ -231,14 +233,25 @@ export class FuzzyIndex {
    * a word that reads as nothing alone (a real English word such as "hounded" or "compile") may still be
    * read as the next word of a name already begun ("plasma membrane bounded", "ribonucleoprotein
    * complex"). A length and first-or-last-letter filter precedes the distance. Cost O(children).
+   * `relaxed`: the bound is a third of the longer word's letters instead, for a garbled token that a
+   * name's words on both sides vouch for (the caller makes sure a word follows).
    */
-  childrenNear(node: number, token: string, maxChildren: number, maxEdits: number, out: number[]): void {
+  childrenNear(
+    node: number,
+    token: string,
+    maxChildren: number,
+    maxEdits: number,
+    out: number[],
+    relaxed = false,
+  ): void {
     const from = this.childStart[node];
     const to = this.childStart[node + 1];
     if (to - from > maxChildren) return;
     const len = token.length;
     // In context a short token may take one edit: the name's words before it vouch for the reading.
-    const max = Math.min(maxEdits, len === 3 ? 1 : maxTokenEdits(len));
+    // Relaxed (the name's words after it must vouch too): up to a third of the longer's letters.
+    // (The longest word a token may be read as is two letters longer.)
+    const max = Math.min(maxEdits, relaxed ? (len + 2) * RELAXED_SHARE : len === 3 ? 1 : maxTokenEdits(len));
     const first = token.charCodeAt(0);
     const last = token.charCodeAt(len - 1);
     const list = this.childList;
@@ -254,8 +267,9 @@ export class FuzzyIndex {
       // "host celll").
       if (len > wl ? token.startsWith(word) && !isDoubledEnd(token, word) : isInflection(token, word))
         continue;
+      const bound = relaxed ? Math.max(wl, len) * RELAXED_SHARE : maxTokenEdits(wl);
       const d = ocrDistance(token, word, max);
-      if (d <= max && d <= maxTokenEdits(wl)) out.push(w, list[e + 1], d);
+      if (d <= max && d <= bound) out.push(w, list[e + 1], d);
     }
   }
 

@@ -485,6 +485,7 @@ function walkSegment(
     covLen: number,
     nameLen: number,
     nw: number,
+    relaxed = false,
   ) => {
     if (k >= n || nw >= maxWords) return;
     const sep = k > first ? 1 : 0;
@@ -518,6 +519,17 @@ function walkSegment(
         const cc = cost + near[r + 2] + CONTEXT_COST;
         record(first, k, near[r + 1], cc, cl, nl, nw + 1);
         if (t.gap[k] !== GAP_BLOCK) walk(first, k + 1, near[r + 1], cc, cl, nl, nw + 1);
+      }
+      // A garbled token between words of a name, past the edits a word alone may take ("adult ctin-hased
+      // cuticle development"): read as the name's next word if the name's next word follows; then the
+      // whole name's confidence bounds the edits. Never twice in a row, never at the name's end.
+      if (near.length === 0 && suspect && !relaxed && t.gap[k] !== GAP_BLOCK && k + 1 < n) {
+        idx.childrenNear(node, word, MAX_CONTEXT_CHILDREN, maxEdits, near, true);
+        for (let r = 0; r < near.length; r += 3) {
+          const nl = nameLen + sep + words[near[r]].length;
+          const cc = cost + near[r + 2] + CONTEXT_COST;
+          walk(first, k + 1, near[r + 1], cc, cl, nl, nw + 1, true);
+        }
       }
     }
     const a2 = pair[k];

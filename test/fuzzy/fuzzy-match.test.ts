@@ -23,6 +23,7 @@ const lex = new Lexicon("go", [
   { id: "GO:0030855", names: ["epithelial cell differentiation"] },
   { id: "GO:0031975", names: ["envelope"] },
   { id: "GO:0005886", names: ["cellular membrane"] },
+  { id: "GO:0008365", names: ["adult chitin-based cuticle development"] },
   // Genera of the NCBI taxonomy (names-all.tsv of bench/data) that garbled English words come near.
   { id: "taxon:1205627", names: ["Brothera"] },
   { id: "taxon:48211", names: ["Armeria"] },
@@ -73,6 +74,19 @@ describe("fuzzy matching of what Tesseract does", () => {
     expect(fuzzy("transforming growth factor beta")).toEqual([
       ["GO:0005160", "transforming growth factor beta"],
     ]);
+  });
+
+  it("reads a token garbled past a word's edits between words of a name, not at its end", () => {
+    // Page 0 of bench/quality: "chitin" read "ctin" (two letters lost of six).
+    expect(fuzzy("from adult ctin-hased cuticle development in")).toEqual([
+      ["GO:0008365", "adult ctin-hased cuticle development"],
+    ]);
+    // The name's last word, or two such tokens in a row, no.
+    expect(fuzzy("in the adult chitin-based cuticle devmt")).toEqual([]);
+    expect(fuzzy("transforming growth fctr beta receptor binding")).toEqual([
+      ["GO:0005160", "transforming growth fctr beta receptor binding"],
+    ]);
+    expect(fuzzy("transforming grwt fctr beta receptor binding")).toEqual([]);
   });
 
   it("reads a word cut short inside a name, not alone", () => {
