@@ -6,6 +6,7 @@ import { DeletionIndex } from "./deletion-index.js";
 import { phraseWords } from "./normalize.js";
 import { glyphSkeleton, ocrDistance, skeleton } from "./ocr-distance.js";
 import { TOKENS } from "./token-table.js";
+import { isWordNetLemma } from "./wordnet.js";
 
 /** One way to read a text token (or two joined tokens) as dictionary words: one or two word ids, a cost. */
 export interface Alt {
@@ -648,11 +649,17 @@ function isDoubledEnd(token: string, word: string): boolean {
  * alone is both a precision safeguard and what keeps clean text fast.
  */
 export function isRealWord(token: string, minStem = 3): boolean {
-  if (isEnglishWord(token)) return true;
+  if (isEnglishWord(token) || isWordNetLemma(token)) return true;
   for (const suf of SUFFIXES) {
     if (token.length >= suf.length + minStem && token.endsWith(suf)) {
       const stem = token.slice(0, -suf.length);
-      if (isEnglishWord(stem) || isEnglishWord(`${stem}e`)) return true;
+      if (
+        isEnglishWord(stem) ||
+        isEnglishWord(`${stem}e`) ||
+        isWordNetLemma(stem) ||
+        isWordNetLemma(`${stem}e`)
+      )
+        return true;
     }
   }
   return (

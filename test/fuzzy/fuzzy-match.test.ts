@@ -161,4 +161,12 @@ describe("isRealWord", () => {
     // "unitcd" (OCR's "united") is not un + itc + d, though the tagger's lexicon lists "itc".
     for (const w of ["unitcd", "ernirates", "chlna"]) expect(isRealWord(w)).toBe(false);
   });
+
+  it("takes WordNet's lemmas that the tagger's lexicon lacks, and their suffixed forms", () => {
+    // Numbers spelt out, rare and scientific words: each cost a candidate search and read as junk
+    // ("five" as the taxon Givee) before.
+    for (const w of ["five", "sixty", "thirteen", "efflux", "abhorrence", "lipase", "lipases"])
+      expect(isRealWord(w)).toBe(true);
+    for (const w of ["ctin", "sion", "eytoplasm", "axygen"]) expect(isRealWord(w)).toBe(false);
+  });
 });
