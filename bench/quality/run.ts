@@ -13,7 +13,7 @@
  * fuzzy finds. The legible ceiling = legible / gold.
  *
  * Usage: npm run build && node dist/bench/quality/run.js [--pages 24] [--words 250] [--seed 7]
- *          [--work /tmp/soda-quality] [--threshold 0.8] [--jobs 2]
+ *          [--work /tmp/soda-quality] [--threshold 0.8] [--jobs 2] [--show 25]
  * Rendered pages and OCR text are cached in the work directory (delete it to re-render).
  */
 import { execFile } from "node:child_process";
@@ -37,10 +37,20 @@ interface Options {
   work: string;
   threshold: number;
   jobs: number;
+  /** Misses and false positives listed (the first ones). */
+  show: number;
 }
 
 function options(): Options {
-  const o: Options = { pages: 24, words: 250, seed: 7, work: "/tmp/soda-quality", threshold: 0.8, jobs: 2 };
+  const o: Options = {
+    pages: 24,
+    words: 250,
+    seed: 7,
+    work: "/tmp/soda-quality",
+    threshold: 0.8,
+    jobs: 2,
+    show: 25,
+  };
   const a = process.argv.slice(2);
   for (let i = 0; i < a.length; i++) {
     const v = a[i + 1];
@@ -50,6 +60,7 @@ function options(): Options {
     else if (a[i] === "--work") o.work = v;
     else if (a[i] === "--threshold") o.threshold = Number(v);
     else if (a[i] === "--jobs") o.jobs = Number(v);
+    else if (a[i] === "--show") o.show = Number(v);
     else continue;
     i++;
   }
@@ -385,8 +396,8 @@ async function main(): Promise<void> {
   console.log(
     `  the earlier rounds' measure (legible anywhere on the page, ids counted per page): lost ${lostAnywhere}, recovered ${recoveredAnywhere} (${pct(recoveredAnywhere / Math.max(1, lostAnywhere))})`,
   );
-  console.log(`\nfirst misses:\n  ${misses.slice(0, 25).join("\n  ")}`);
-  console.log(`\nfirst fuzzy false positives:\n  ${falsePositives.slice(0, 25).join("\n  ")}`);
+  console.log(`\nfirst misses:\n  ${misses.slice(0, o.show).join("\n  ")}`);
+  console.log(`\nfirst fuzzy false positives:\n  ${falsePositives.slice(0, o.show).join("\n  ")}`);
 }
 
 /** Edit distance between `a` and `b` over aligned windows (an approximation of the full distance). */

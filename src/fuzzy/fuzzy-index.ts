@@ -274,6 +274,28 @@ export class FuzzyIndex {
     }
   }
 
+  /**
+   * Appends to `out` the (word, child, cost) triples of the children of `node` whose word is as long
+   * as `token` (one to three characters) and differs from it only by confusable glyphs (the same
+   * {@link glyphSkeleton}: "|" or "l" for "I", "ll" or "il" for "II", "jon" for "ion"), when `node` has
+   * at most `maxChildren` children. For a short token inside a name begun, which gets no readings of
+   * its own. Cost O(children).
+   */
+  childrenSameGlyphs(node: number, token: string, maxChildren: number, out: number[]): void {
+    const from = this.childStart[node];
+    const to = this.childStart[node + 1];
+    if (to - from > maxChildren) return;
+    const len = token.length;
+    const gk = glyphSkeleton(token);
+    const list = this.childList;
+    for (let e = from * CHILD_STRIDE; e < to * CHILD_STRIDE; e += CHILD_STRIDE) {
+      if (list[e + 2] !== len) continue;
+      const word = this.words[list[e]];
+      if (word === token || glyphSkeleton(word) !== gk) continue;
+      out.push(list[e], list[e + 1], ocrDistance(token, word));
+    }
+  }
+
   /** Child of trie node `node` by word `word`, or -1. O(1) expected; an array read from the root. */
   child(node: number, word: number): number {
     if (node === 0) return this.rootChild[word];

@@ -361,6 +361,11 @@ export function fuzzyAnnotate(
   return out;
 }
 
+/** Whether UTF-16 unit `c` is a lower-case ASCII letter or any letter beyond ASCII. */
+function isLetter(c: number): boolean {
+  return (c >= 0x61 && c <= 0x7a) || c >= 0x80;
+}
+
 /** Whether `text[from, to)` is all capital letters or digits. */
 function isCapitals(text: string, from: number, to: number): boolean {
   for (let i = from; i < to; i++) {
@@ -530,6 +535,26 @@ function walkSegment(
           const cc = cost + near[r + 2] + CONTEXT_COST;
           walk(first, k + 1, near[r + 1], cc, cl, nl, nw + 1, true);
         }
+      }
+    }
+    // A token of one to three characters inside a name begun, garbled by confusable glyphs only
+    // ("meiosis |", "photosystem ll", "calcium jon-dependent"): read as the name's next word. Not a
+    // letter for another ("polymerase I" is not polymerase L).
+    if (
+      node !== 0 &&
+      !extended &&
+      word.length <= 3 &&
+      (word.length > 1 || !isLetter(word.charCodeAt(0))) &&
+      (flags[k] & TOKEN_STOP) === 0
+    ) {
+      const near: number[] = [];
+      idx.childrenSameGlyphs(node, word, MAX_CONTEXT_CHILDREN, near);
+      const cl = covLen + sep + word.length;
+      for (let r = 0; r < near.length; r += 3) {
+        const nl = nameLen + sep + words[near[r]].length;
+        const cc = cost + near[r + 2] + CONTEXT_COST;
+        record(first, k, near[r + 1], cc, cl, nl, nw + 1);
+        if (t.gap[k] !== GAP_BLOCK) walk(first, k + 1, near[r + 1], cc, cl, nl, nw + 1);
       }
     }
     const a2 = pair[k];

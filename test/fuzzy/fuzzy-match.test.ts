@@ -24,6 +24,10 @@ const lex = new Lexicon("go", [
   { id: "GO:0031975", names: ["envelope"] },
   { id: "GO:0005886", names: ["cellular membrane"] },
   { id: "GO:0008365", names: ["adult chitin-based cuticle development"] },
+  { id: "GO:0007127", names: ["meiosis I"] },
+  { id: "GO:0009523", names: ["photosystem II"] },
+  { id: "GO:0017156", names: ["calcium ion-dependent exocytosis"] },
+  { id: "X:polymerase-l", names: ["polymerase L"] },
   // Genera of the NCBI taxonomy (names-all.tsv of bench/data) that garbled English words come near.
   { id: "taxon:1205627", names: ["Brothera"] },
   { id: "taxon:48211", names: ["Armeria"] },
@@ -87,6 +91,16 @@ describe("fuzzy matching of what Tesseract does", () => {
       ["GO:0005160", "transforming growth fctr beta receptor binding"],
     ]);
     expect(fuzzy("transforming grwt fctr beta receptor binding")).toEqual([]);
+  });
+
+  it("reads a short token inside a name begun by its confusable glyphs, but not a letter as another", () => {
+    // Pages 158, 169 and 190 of bench/quality (360 pages).
+    expect(fuzzy("in meiosis | (the first)")).toEqual([["GO:0007127", "meiosis |"]]);
+    expect(fuzzy("of photosystem ll, the")).toEqual([["GO:0009523", "photosystem ll"]]);
+    expect(fuzzy("calcium jon-dependent exocytosis.")).toEqual([
+      ["GO:0017156", "calcium jon-dependent exocytosis"],
+    ]);
+    expect(fuzzy("RNA polymerase I")).toEqual([]);
   });
 
   it("reads a word cut short inside a name, not alone", () => {
