@@ -296,6 +296,75 @@ export class FuzzyIndex {
     }
   }
 
+  // Names by their second word: for word w2, the (first word, its node) pairs of the names whose
+  // second word is w2, shortest first word first (CSR; built on first use).
+  private beforeStart: Int32Array | null = null;
+  private beforeList: Int32Array = new Int32Array(0);
+
+  /**
+   * Appends to `out` the (word, node) pairs of the first words of the names whose second word is
+   * `second`, that are `token` misread: within one OCR-weighted edit (`maxEdits`), or of the same
+   * glyphs for a token of two characters, of one letter more or less at most, and not the token itself
+   * ("cel polarity", "wot signaling pathway", "1l-10"). At most `maxScan` first words of a fitting
+   * length are looked at. For a garbled short token that begins a name, which its next word vouches
+   * for. The index is built on first use: O(names' second words); then O(first words looked at).
+   */
+  firstWordsBefore(second: number, token: string, maxEdits: number, maxScan: number, out: number[]): void {
+    if (this.beforeStart === null) this.buildBefore();
+    const start = this.beforeStart as Int32Array;
+    const list = this.beforeList;
+    const len = token.length;
+    const gk = len <= 2 ? glyphSkeleton(token) : "";
+    let scanned = 0;
+    for (let e = start[second] * 2; e < start[second + 1] * 2; e += 2) {
+      const w = list[e];
+      const wl = this.wordLen[w];
+      if (wl < len - 1) continue;
+      if (wl > len + 1) break;
+      if (++scanned > maxScan) return;
+      const word = this.words[w];
+      if (word === token) continue;
+      if (len <= 2) {
+        if (wl === len && glyphSkeleton(word) === gk) out.push(w, list[e + 1], ocrDistance(token, word));
+        continue;
+      }
+      const d = ocrDistance(token, word, maxEdits);
+      if (d <= maxEdits) out.push(w, list[e + 1], d);
+    }
+  }
+
+  private buildBefore(): void {
+    const nw = this.words.length;
+    // First words by length (counting sort), so each list comes out shortest first.
+    const byLen = new Int32Array(257);
+    for (let w = 0; w < nw; w++) if (this.rootChild[w] >= 0) byLen[this.wordLen[w] + 1]++;
+    for (let l = 0; l < 256; l++) byLen[l + 1] += byLen[l];
+    const order = new Int32Array(byLen[256]);
+    const at = byLen.slice(0, 256);
+    for (let w = 0; w < nw; w++) if (this.rootChild[w] >= 0) order[at[this.wordLen[w]]++] = w;
+    const start = new Int32Array(nw + 1);
+    const cs = this.childStart;
+    const cl = this.childList;
+    for (const w1 of order) {
+      const node = this.rootChild[w1];
+      for (let e = cs[node] * CHILD_STRIDE; e < cs[node + 1] * CHILD_STRIDE; e += CHILD_STRIDE)
+        start[cl[e] + 1]++;
+    }
+    for (let w = 0; w < nw; w++) start[w + 1] += start[w];
+    const fill = start.slice(0, nw);
+    const list = new Int32Array(start[nw] * 2);
+    for (const w1 of order) {
+      const node = this.rootChild[w1];
+      for (let e = cs[node] * CHILD_STRIDE; e < cs[node + 1] * CHILD_STRIDE; e += CHILD_STRIDE) {
+        const k = fill[cl[e]]++ * 2;
+        list[k] = w1;
+        list[k + 1] = node;
+      }
+    }
+    this.beforeStart = start;
+    this.beforeList = list;
+  }
+
   /** Child of trie node `node` by word `word`, or -1. O(1) expected; an array read from the root. */
   child(node: number, word: number): number {
     if (node === 0) return this.rootChild[word];

@@ -568,6 +568,32 @@ function walkSegment(
 
   for (let k = 0; k < n; k++) {
     if (single[k] !== null || pair[k] !== null) walk(k, k, 0, 0, 0, 0, 0);
+    // A garbled token of two to four characters that begins a name, vouched for by the name's next
+    // word read as itself: "cel polarity", "cll surface", "wot signaling pathway", "1l-10". Not one
+    // written in capitals or digits: a symbol ("LEM domain" is not GEM domain) or a number.
+    const tw = t.words[k];
+    if (
+      (flags[k] & (TOKEN_SUSPECT | TOKEN_STOP)) === TOKEN_SUSPECT &&
+      tw.length >= 2 &&
+      tw.length <= 4 &&
+      k + 1 < n &&
+      t.gap[k] !== GAP_BLOCK &&
+      single[k + 1] !== null &&
+      !isCapitals(text, t.begin[k], t.end[k])
+    ) {
+      const a1 = single[k + 1] as Alt[];
+      const cl = tw.length + 1 + t.words[k + 1].length;
+      for (let r = 0; r < a1.length; r++) {
+        const alt = a1[r];
+        if (alt.cost > 0 || alt.w1 >= 0) continue;
+        const near: number[] = [];
+        idx.firstWordsBefore(alt.w0, tw, 1, MAX_CONTEXT_CHILDREN * 4, near);
+        for (let q = 0; q < near.length; q += 3) {
+          const nl = words[near[q]].length + 1;
+          follow(k, k + 1, near[q + 1], alt, near[q + 2] + CONTEXT_COST, cl, nl, 1);
+        }
+      }
+    }
     // The article "a" run into a name's first word ("AG protein-coupled receptor"): the rest must be a
     // word of the names, long or written in capitals (a symbol), and more words of the name must follow.
     const w = t.words[k];

@@ -28,6 +28,9 @@ const lex = new Lexicon("go", [
   { id: "GO:0009523", names: ["photosystem II"] },
   { id: "GO:0017156", names: ["calcium ion-dependent exocytosis"] },
   { id: "X:polymerase-l", names: ["polymerase L"] },
+  { id: "GO:0009986", names: ["cell surface"] },
+  { id: "GO:0016055", names: ["Wnt signaling pathway"] },
+  { id: "X:gem-domain", names: ["GEM domain"] },
   // Genera of the NCBI taxonomy (names-all.tsv of bench/data) that garbled English words come near.
   { id: "taxon:1205627", names: ["Brothera"] },
   { id: "taxon:48211", names: ["Armeria"] },
@@ -101,6 +104,15 @@ describe("fuzzy matching of what Tesseract does", () => {
       ["GO:0017156", "calcium jon-dependent exocytosis"],
     ]);
     expect(fuzzy("RNA polymerase I")).toEqual([]);
+  });
+
+  it("reads a garbled short token as a name's first word when the name's next word follows", () => {
+    // Pages 123 and 228 of bench/quality (360 pages).
+    expect(fuzzy("on the cll surface.")).toEqual([["GO:0009986", "cll surface"]]);
+    expect(fuzzy("the wot signaling pathway")).toEqual([["GO:0016055", "wot signaling pathway"]]);
+    // Not without the next word, nor for a symbol in capitals.
+    expect(fuzzy("on the cll.")).toEqual([]);
+    expect(fuzzy("the LEM domain")).toEqual([]);
   });
 
   it("reads a word cut short inside a name, not alone", () => {
