@@ -60,3 +60,23 @@ export function englishWords(): ReadonlySet<string> {
 export function isEnglishWord(lowerWord: string): boolean {
   return (known ?? englishWords()).has(lowerWord);
 }
+
+let common: Set<string> | null = null;
+
+/**
+ * Whether `lowerWord` is a word of the tagger's English lexicon written in lower case there (54,396
+ * of its 92,662 entries): a common word, not only a name ("bird", not "Carr" or "Acton"). For stems,
+ * where a name would make OCR garbage parse as a word ("carrer" as Carr + er). O(1) after loading.
+ */
+export function isCommonEnglishWord(lowerWord: string): boolean {
+  if (common === null) {
+    const lex =
+      require("natural/lib/natural/brill_pos_tagger/data/English/lexicon_from_posjs.json") as Record<
+        string,
+        unknown
+      >;
+    common = new Set();
+    for (const w of Object.keys(lex)) if (w === w.toLowerCase()) common.add(w);
+  }
+  return common.has(lowerWord);
+}

@@ -1,5 +1,5 @@
 import type { TagSegment } from "../annotate/segment.js";
-import { englishWords, isEnglishWord } from "../chunker/pos.js";
+import { englishWords, isCommonEnglishWord, isEnglishWord } from "../chunker/pos.js";
 import { isStopWord } from "../text/stop-words.js";
 import { growInt32 } from "../util/grow.js";
 import { DeletionIndex } from "./deletion-index.js";
@@ -734,31 +734,38 @@ function isDoubledEnd(token: string, word: string): boolean {
 }
 
 /**
- * Whether a lower-cased token is a real English word: in the tagger's lexicon, or a lexicon word plus a
- * common suffix on a stem of at least `minStem` letters ("impairing", "steamboats"), or a prefix on
- * such a word ("unchanged"), or a contraction remnant. OCR rarely produces real words, and leaving them
+ * Whether a lower-cased token is a real English word: in the tagger's lexicon or a WordNet lemma
+ * ({@link isWordNetLemma}), or a common word plus a common suffix on a stem of at least `minStem`
+ * letters ("impairing", "steamboats"), or a prefix on such a word ("unchanged"), or a contraction
+ * remnant. OCR rarely produces real words, and leaving them
  * alone is both a precision safeguard and what keeps clean text fast.
  */
 export function isRealWord(token: string, minStem = 3): boolean {
-  if (isEnglishWord(token) || isWordNetLemma(token)) return true;
+  return isEnglishWord(token) || isWordNetLemma(token) || isDerivedWord(token, minStem);
+}
+
+/** A common word of English (not only a name), for the stems of {@link isRealWord}'s rules. */
+function isCommonWord(word: string): boolean {
+  return isCommonEnglishWord(word) || isWordNetLemma(word);
+}
+
+/**
+ * Whether `token` is a common word plus a suffix, on a stem of at least `minStem` letters, or a
+ * prefix on such a word or on a common word: a name as the stem would make OCR garbage parse as a
+ * word ("carrer" is not Carr + er, "reacton" not re + Acton).
+ */
+function isDerivedWord(token: string, minStem: number): boolean {
   for (const suf of SUFFIXES) {
     if (token.length >= suf.length + minStem && token.endsWith(suf)) {
       const stem = token.slice(0, -suf.length);
-      if (
-        isEnglishWord(stem) ||
-        isEnglishWord(`${stem}e`) ||
-        isWordNetLemma(stem) ||
-        isWordNetLemma(`${stem}e`)
-      )
-        return true;
+      if (isCommonWord(stem) || isCommonWord(`${stem}e`)) return true;
     }
   }
-  return (
-    /^(?:re|un|out|over|under|non|pre|post|anti|super|sub)[a-z]{4,}$/.test(token) &&
-    // What the prefix leaves must be a word, or one with a suffix on a stem of four letters or more:
-    // "unitcd" (OCR's "united") is not un + itc + d.
-    isRealWord(token.replace(/^(?:re|un|out|over|under|non|pre|post|anti|super|sub)/, ""), 4)
-  );
+  if (!/^(?:re|un|out|over|under|non|pre|post|anti|super|sub)[a-z]{4,}$/.test(token)) return false;
+  // What the prefix leaves must be a word, or one with a suffix on a stem of four letters or more:
+  // "unitcd" (OCR's "united") is not un + itc + d.
+  const rest = token.replace(/^(?:re|un|out|over|under|non|pre|post|anti|super|sub)/, "");
+  return isCommonWord(rest) || isDerivedWord(rest, 4);
 }
 
 function isNumber(token: string): boolean {

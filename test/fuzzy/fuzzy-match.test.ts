@@ -195,4 +195,10 @@ describe("isRealWord", () => {
       expect(isRealWord(w)).toBe(true);
     for (const w of ["ctin", "sion", "eytoplasm", "axygen"]) expect(isRealWord(w)).toBe(false);
   });
+
+  it("takes a name of the lexicon as a word, but not as the stem of one", () => {
+    // The tagger's lexicon lists Carr and Acton (names only): "carrer" and "reacton" are OCR's.
+    for (const w of ["carr", "acton"]) expect(isRealWord(w)).toBe(true);
+    for (const w of ["carrer", "reacton"]) expect(isRealWord(w)).toBe(false);
+  });
 });
