@@ -20,6 +20,13 @@ const GAP_LINE = 1; // white space with a line break
 const GAP_HYPHEN_BREAK = 2; // a hyphen at the end of a line: a word broken across lines
 const GAP_SOFT = 3; // other punctuation a name may span (hyphen, slash, comma, quotes, brackets)
 const GAP_BLOCK = 4; // sentence punctuation: no name spans it
+const GAP_COLON = 5; // a colon: OCR reads specks as colons ("chiamydospore: formation"); costs to span
+
+/** Cost of a name spanning a colon ({@link GAP_COLON}); other gaps a name may span cost nothing. */
+const COLON_COST = 0.5;
+function spanCost(gap: number): number {
+  return gap === GAP_COLON ? COLON_COST : 0;
+}
 
 /** The fuzzy mode's tokens of a text: lower-cased, accent-folded words with UTF-16 offsets. */
 export interface FuzzyTokens {
@@ -194,15 +201,17 @@ function classifyGap(text: string, from: number, to: number): number {
   let newlines = 0;
   let hyphen = false;
   let other = false;
+  let colon = false;
   for (let p = from; p < to; p++) {
     const c = text.charCodeAt(p);
     if (c === 0x0a) newlines++;
     else if (c === 0x20 || c === 0x09 || c === 0x0d || c === 0x0c || c === 0xa0) continue;
     else if (c === 0x2d || c === 0x2010 || c === 0x2011 || c === 0xad || c === 0xac) hyphen = true;
-    else if (c === 0x2e || c === 0x3b || c === 0x3a || c === 0x21 || c === 0x3f || c === 0x2029)
-      return GAP_BLOCK;
+    else if (c === 0x2e || c === 0x3b || c === 0x21 || c === 0x3f || c === 0x2029) return GAP_BLOCK;
+    else if (c === 0x3a) colon = true;
     else other = true;
   }
+  if (colon) return GAP_COLON;
   // Blank lines do not block: OCR inserts them between lines of one paragraph.
   if (hyphen && newlines === 1 && !other) return GAP_HYPHEN_BREAK;
   if (hyphen || other) return GAP_SOFT;
@@ -477,7 +486,7 @@ function walkSegment(
       alt.cost > 0 &&
       (alt.english || (first === last && words[alt.w0].startsWith(t.words[first])));
     if (!alone) record(first, last, c, cost, covLen, nl, w);
-    if (t.gap[last] !== GAP_BLOCK) walk(first, last + 1, c, cost, covLen, nl, w);
+    if (t.gap[last] !== GAP_BLOCK) walk(first, last + 1, c, cost + spanCost(t.gap[last]), covLen, nl, w);
     return true;
   };
 
@@ -523,7 +532,7 @@ function walkSegment(
         const nl = nameLen + sep + words[near[r]].length;
         const cc = cost + near[r + 2] + CONTEXT_COST;
         record(first, k, near[r + 1], cc, cl, nl, nw + 1);
-        if (t.gap[k] !== GAP_BLOCK) walk(first, k + 1, near[r + 1], cc, cl, nl, nw + 1);
+        if (t.gap[k] !== GAP_BLOCK) walk(first, k + 1, near[r + 1], cc + spanCost(t.gap[k]), cl, nl, nw + 1);
       }
       // A garbled token between words of a name, past the edits a word alone may take ("adult ctin-hased
       // cuticle development"): read as the name's next word if the name's next word follows; then the
@@ -533,7 +542,7 @@ function walkSegment(
         for (let r = 0; r < near.length; r += 3) {
           const nl = nameLen + sep + words[near[r]].length;
           const cc = cost + near[r + 2] + CONTEXT_COST;
-          walk(first, k + 1, near[r + 1], cc, cl, nl, nw + 1, true);
+          walk(first, k + 1, near[r + 1], cc + spanCost(t.gap[k]), cl, nl, nw + 1, true);
         }
       }
     }
@@ -554,7 +563,7 @@ function walkSegment(
         const nl = nameLen + sep + words[near[r]].length;
         const cc = cost + near[r + 2] + CONTEXT_COST;
         record(first, k, near[r + 1], cc, cl, nl, nw + 1);
-        if (t.gap[k] !== GAP_BLOCK) walk(first, k + 1, near[r + 1], cc, cl, nl, nw + 1);
+        if (t.gap[k] !== GAP_BLOCK) walk(first, k + 1, near[r + 1], cc + spanCost(t.gap[k]), cl, nl, nw + 1);
       }
     }
     const a2 = pair[k];
@@ -590,7 +599,7 @@ function walkSegment(
         idx.firstWordsBefore(alt.w0, tw, 1, MAX_CONTEXT_CHILDREN * 4, near);
         for (let q = 0; q < near.length; q += 3) {
           const nl = words[near[q]].length + 1;
-          follow(k, k + 1, near[q + 1], alt, near[q + 2] + CONTEXT_COST, cl, nl, 1);
+          follow(k, k + 1, near[q + 1], alt, near[q + 2] + CONTEXT_COST + spanCost(t.gap[k]), cl, nl, 1);
         }
       }
     }
@@ -605,7 +614,7 @@ function walkSegment(
       const c = idx.child(0, rw);
       if (c < 0) continue;
       lead = 1;
-      walk(k, k + 1, c, JOIN_COST, w.length - 1, w.length - 1, 1);
+      walk(k, k + 1, c, JOIN_COST + spanCost(t.gap[k]), w.length - 1, w.length - 1, 1);
       lead = 0;
     }
   }

@@ -31,6 +31,7 @@ const lex = new Lexicon("go", [
   { id: "GO:0009986", names: ["cell surface"] },
   { id: "GO:0016055", names: ["Wnt signaling pathway"] },
   { id: "X:gem-domain", names: ["GEM domain"] },
+  { id: "GO:0001410", names: ["chlamydospore formation"] },
   // Genera of the NCBI taxonomy (names-all.tsv of bench/data) that garbled English words come near.
   { id: "taxon:1205627", names: ["Brothera"] },
   { id: "taxon:48211", names: ["Armeria"] },
@@ -113,6 +114,13 @@ describe("fuzzy matching of what Tesseract does", () => {
     // Not without the next word, nor for a symbol in capitals.
     expect(fuzzy("on the cll.")).toEqual([]);
     expect(fuzzy("the LEM domain")).toEqual([]);
+  });
+
+  it("spans a colon inside a name at a cost (OCR reads specks as colons), not a full stop", () => {
+    // Page 218 of bench/quality (360 pages).
+    expect(fuzzy("for chiamydospore: formation.")).toEqual([["GO:0001410", "chiamydospore: formation"]]);
+    expect(fuzzy("for chlamydospore: formation.")).toEqual([["GO:0001410", "chlamydospore: formation"]]);
+    expect(fuzzy("for chlamydospore. Formation")).toEqual([]);
   });
 
   it("reads a word cut short inside a name, not alone", () => {
