@@ -277,7 +277,9 @@ const MIN_SINGLE_FUZZY = 5;
 /** Extra cost of reading a token as a name's next word it is not a candidate of (see the walk). */
 const CONTEXT_COST = 0.25;
 /** Nodes with more children than this are not searched for a token in context. */
-const MAX_CONTEXT_CHILDREN = 128;
+const MAX_CONTEXT_CHILDREN = 512;
+/** ... nor, with the relaxed bound, past this many: more children, more words two edits away. */
+const MAX_RELAXED_CHILDREN = 128;
 
 /**
  * Annotates `text` against `lexicons` tolerating OCR errors. Tokens are read as dictionary words
@@ -538,7 +540,7 @@ function walkSegment(
       // cuticle development"): read as the name's next word if the name's next word follows; then the
       // whole name's confidence bounds the edits. Never twice in a row, never at the name's end.
       if (near.length === 0 && suspect && !relaxed && t.gap[k] !== GAP_BLOCK && k + 1 < n) {
-        idx.childrenNear(node, word, MAX_CONTEXT_CHILDREN, maxEdits, near, true);
+        idx.childrenNear(node, word, MAX_RELAXED_CHILDREN, maxEdits, near, true);
         for (let r = 0; r < near.length; r += 3) {
           const nl = nameLen + sep + words[near[r]].length;
           const cc = cost + near[r + 2] + CONTEXT_COST;
