@@ -1,4 +1,4 @@
-import { mkdir, open, rename, rm } from "node:fs/promises";
+import { type FileHandle, mkdir, open, rename, rm } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import type { Writable } from "node:stream";
 import type { SodaClientError } from "./errors.js";
@@ -16,7 +16,8 @@ export const OUTPUT_FORMATS: readonly OutputFormat[] = ["jsonl", "standoff"];
 
 /** A place lines are written to: a file made visible whole on commit, or a stream. */
 export interface LineSink {
-  write(text: string): Promise<void>;
+  /** Appends text, or bytes already UTF-8. */
+  write(text: string | Uint8Array): Promise<void>;
   /** Makes everything written visible (a file: fsync, then rename into place). */
   commit(): Promise<void>;
   /** Drops what was written (a file: removes the temporary file). Safe to call after a failure. */
@@ -26,7 +27,7 @@ export interface LineSink {
 /** The extension of a partition output file. */
 export const outputExtension = (format: OutputFormat): string => (format === "jsonl" ? ".jsonl" : ".tsv");
 
-async function writeTo(stream: Writable, text: string): Promise<void> {
+async function writeTo(stream: Writable, text: string | Uint8Array): Promise<void> {
   if (!stream.write(text))
     await new Promise<void>((resolve, reject) => {
       const done = (e?: Error) => {
@@ -53,21 +54,35 @@ const FLUSH_AT = 64 * 1024;
 export async function atomicFile(target: string, temp: string): Promise<LineSink> {
   await mkdir(dirname(temp), { recursive: true });
   const handle = await open(temp, "w");
-  let buffered: string[] = [];
+  let buffered: (string | Uint8Array)[] = [];
   let size = 0;
+  let bytes = false;
   let closed = false;
   const flush = async () => {
     if (buffered.length === 0) return;
-    const text = buffered.join("");
+    const pieces = buffered;
     buffered = [];
     size = 0;
-    await handle.write(text);
+    if (!bytes) {
+      await handle.write(pieces.join(""));
+      return;
+    }
+    // Bytes (an in-process tagger's JSON) are written as they are, with no copy and no encoding.
+    bytes = false;
+    await writeAll(
+      handle,
+      pieces.map((p) => (typeof p === "string" ? Buffer.from(p) : p)),
+    );
   };
   return {
     async write(text) {
       buffered.push(text);
-      size += text.length;
-      if (size >= FLUSH_AT) await flush();
+      if (typeof text === "string") size += text.length;
+      else {
+        size += text.length;
+        bytes = true;
+      }
+      if (size >= (bytes ? FLUSH_BYTES_AT : FLUSH_AT)) await flush();
     },
     async commit() {
       await flush();
@@ -84,6 +99,29 @@ export async function atomicFile(target: string, temp: string): Promise<LineSink
       await rm(temp, { force: true });
     },
   };
+}
+
+/**
+ * Bytes an {@link atomicFile} gathers before it writes them when they include bytes (kept outside the
+ * JavaScript heap, so the collector does not copy them while they wait).
+ */
+const FLUSH_BYTES_AT = 1 << 20;
+
+/** Writes every byte of `pieces` (one writev, then the rest if the system wrote less). */
+async function writeAll(handle: FileHandle, pieces: Uint8Array[]): Promise<void> {
+  let total = 0;
+  for (const p of pieces) total += p.length;
+  let { bytesWritten } = await handle.writev(pieces);
+  if (bytesWritten >= total) return;
+  for (const p of pieces) {
+    if (bytesWritten >= p.length) {
+      bytesWritten -= p.length;
+      continue;
+    }
+    for (let at = bytesWritten; at < p.length; )
+      at += (await handle.write(p, at, p.length - at)).bytesWritten;
+    bytesWritten = 0;
+  }
 }
 
 /** A stream as a sink (standard output); commit and discard only flush. */
@@ -137,8 +175,13 @@ export class PartitionOutput {
   }
 
   /** Writes lines already formatted for the main output (a run of results, jsonl error lines). */
-  writeText(text: string): Promise<void> {
+  writeText(text: string | Uint8Array): Promise<void> {
     return this.main.write(text);
+  }
+
+  /** {@link writeText} of each piece, in order. */
+  async writePieces(pieces: readonly (string | Uint8Array)[]): Promise<void> {
+    for (const p of pieces) await this.main.write(p);
   }
 
   async writeError(id: unknown, error: SodaClientError): Promise<void> {

@@ -16,7 +16,7 @@ import {
   partitionFile,
 } from "./output.js";
 import { Progress } from "./progress.js";
-import type { OpenTagger, Tagger } from "./taggers.js";
+import type { JsonBytesResult, OpenTagger, Tagger } from "./taggers.js";
 import type { Annotation } from "./types.js";
 
 /**
@@ -63,8 +63,11 @@ export interface AnnotateItemsOptions {
 /** Output text gathered before it is handed to the output: one write per this many characters. */
 const WRITE_CHUNK = 64 * 1024;
 
-/** What a call gives: annotations parsed, or as JSON text, or (with `emit`) the document's error. */
-type Result = Annotation[] | string | SodaClientError | undefined;
+/** What a call gives: annotations parsed, or as JSON text or bytes, or (with `emit`) the document's error. */
+type Result = Annotation[] | string | JsonBytesResult | SodaClientError | undefined;
+
+const isJsonBytes = (r: Result): r is JsonBytesResult =>
+  typeof r === "object" && r !== null && (r as JsonBytesResult).json instanceof Uint8Array;
 
 /** Annotations in the JSON text of an array of them: each has one `"begin":` key, and a string value cannot hold that key unescaped. */
 function countAnnotations(json: string): number {
@@ -115,7 +118,8 @@ async function annotate(
   // Listened to once by the client for all its calls, and by each call waiting to retry: a known,
   // bounded number.
   setMaxListeners(2 * options.concurrency + 8, signal);
-  const json = output.format === "jsonl" ? tagger.annotateJson?.bind(tagger) : undefined;
+  const jsonBytes = output.format === "jsonl" ? tagger.annotateJsonBytes?.bind(tagger) : undefined;
+  const json = output.format === "jsonl" && !jsonBytes ? tagger.annotateJson?.bind(tagger) : undefined;
   const emit = onError === "emit";
   const keep = (e: unknown): SodaClientError => {
     if (isDocumentError(e)) return e as SodaClientError;
@@ -123,22 +127,50 @@ async function annotate(
   };
   const call = (item: InputItem): Promise<Result> => {
     if ("error" in item) return Promise.resolve(undefined);
-    const p = json ? json(item.text, signal) : tagger.annotate(item.text, signal);
+    const p: Promise<Result> = jsonBytes
+      ? jsonBytes(item.text, signal)
+      : json
+        ? json(item.text, signal)
+        : tagger.annotate(item.text, signal);
     return emit ? p.catch(keep) : p;
   };
+  // The output not yet handed over: `text`, after `pieces` (bytes from annotateJsonBytes and the text
+  // before them), `size` characters or bytes in all.
   let text = "";
+  let pieces: (string | Uint8Array)[] = [];
+  let size = 0;
   let writing: Promise<void> | undefined;
   const write = (): Promise<void> => {
     if (writing) return writing;
-    const t = text;
-    text = "";
-    writing = output.writeText(t).then(() => {
+    if (pieces.length === 0) {
+      const t = text;
+      text = "";
+      writing = output.writeText(t);
+    } else {
+      if (text.length > 0) pieces.push(text);
+      text = "";
+      writing = output.writePieces(pieces);
+      pieces = [];
+    }
+    size = 0;
+    writing = writing.then(() => {
       writing = undefined;
     });
     return writing;
   };
   const each = (result: Result, item: InputItem): undefined | Promise<void> => {
     counters.documents++;
+    if (isJsonBytes(result)) {
+      counters.annotations += result.count;
+      const head = formatJsonResult(item.id, "");
+      // The line around the bytes: `{"id":…,"annotations":` before, `}` and the newline after.
+      text += head.slice(0, -2);
+      size += text.length + result.json.length;
+      pieces.push(text, result.json);
+      text = "}\n";
+      onDocument?.();
+      return size + text.length >= WRITE_CHUNK ? write() : undefined;
+    }
     if ("error" in item || (result !== undefined && !Array.isArray(result) && typeof result !== "string")) {
       const error = "error" in item ? item.error : (result as SodaClientError);
       if (!emit) throw error;
@@ -158,7 +190,7 @@ async function annotate(
       text += formatResult(item.id, annotations, output.format);
     }
     onDocument?.();
-    return text.length >= WRITE_CHUNK ? write() : undefined;
+    return size + text.length >= WRITE_CHUNK ? write() : undefined;
   };
   const window = new OrderedWindow(call, each, { concurrency: options.concurrency });
   try {

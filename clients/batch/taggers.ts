@@ -1,5 +1,5 @@
 import type { AnnotateOptions } from "../../src/annotate/annotator.js";
-import { Annotator } from "../../src/annotate/annotator.js";
+import { Annotator, JsonBytes } from "../../src/annotate/annotator.js";
 import type { TagLexicon } from "../../src/annotate/segment.js";
 import { annotBody, SodaClient, type SodaClientOptions } from "./client.js";
 import type { Annotation, AnnotRequest } from "./types.js";
@@ -15,7 +15,19 @@ export interface Tagger {
    * (the service's answer, spliced): the runner writes JSONL output from it. Optional.
    */
   annotateJson?(text: string, signal?: AbortSignal): Promise<string>;
+  /**
+   * The annotations as the UTF-8 JSON text of an array, with their number, when the tagger can write
+   * them so without making annotation objects (the in-process engine): the runner writes JSONL output
+   * from it, in preference to {@link annotateJson}. Optional.
+   */
+  annotateJsonBytes?(text: string, signal?: AbortSignal): Promise<JsonBytesResult>;
   close(): Promise<void>;
+}
+
+/** What {@link Tagger.annotateJsonBytes} gives: a JSON array's UTF-8 bytes and its length. */
+export interface JsonBytesResult {
+  json: Uint8Array;
+  count: number;
 }
 
 /** Opens a tagger; called once per partition. */
@@ -72,8 +84,14 @@ export function withFirstCall(open: OpenTagger, first: () => Promise<void>): Ope
  */
 export function inProcessTaggers(lexicons: readonly TagLexicon[], options: AnnotateOptions): OpenTagger {
   const annotator = new Annotator();
+  const out = new JsonBytes();
   const tagger: Tagger = {
     annotate: async (text) => annotator.annotate(text, lexicons as TagLexicon[], options),
+    annotateJsonBytes: async (text) => {
+      out.reset();
+      const count = annotator.annotateJson(text, lexicons, options, out);
+      return { json: out.bytes.slice(0, out.length), count };
+    },
     close: async () => {},
   };
   return () => tagger;

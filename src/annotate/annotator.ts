@@ -2,11 +2,14 @@ import { annotateChunks, type ChunkMode, isChunkMode } from "../fuzzy/index.js";
 import { AnalyzedText, Analyzer } from "../text/analyzer.js";
 import { type CleanedText, cleanText, type TextFormat } from "../text/clean.js";
 import type { StreamingMode } from "../text/modes.js";
+import { growUint8 } from "../util/grow.js";
 import type { CompiledLexicon } from "./lexicon.js";
 import { type OverlapPolicy, resolveOverlaps } from "./overlaps.js";
 import type { TagLexicon, TagSegment } from "./segment.js";
 import { similarity } from "./similarity.js";
 import { findMatches, Matches } from "./tagger.js";
+
+const EMPTY = new Uint8Array(0);
 
 /** Every mode the annotator serves: the streaming walks and the chunk modes (`punct` … `fuzzy`). */
 export type MatchingMode = StreamingMode | ChunkMode;
@@ -104,6 +107,11 @@ export class Annotator {
         confidence: [],
         covered2: null,
         confidence2: [],
+        heads: [],
+        coveredJson: null,
+        tails: [],
+        coveredJson2: null,
+        tails2: [],
       };
       for (let p = from; p < to; p++) {
         const doc = compiled.postEntity[p];
@@ -114,6 +122,9 @@ export class Annotator {
         info.lowers.push(lower);
         info.confidence.push(0);
         info.confidence2.push(0);
+        info.heads.push(null);
+        info.tails.push(null);
+        info.tails2.push(null);
       }
       cache.set(key, info);
     }
@@ -141,27 +152,8 @@ export class Annotator {
     const end = cleaned.to ? cleaned.to[e - 1] : e;
     const covered = text.slice(begin, end);
     const info = this.keyInfo(seg, compiled, cache, key);
-    if (mode !== "exact") {
-      // The confidence depends only on the covered text of the cleaned text: a key's mentions repeat
-      // ("cancer", "Cancer"), so it is computed again only when that text changes.
-      const raw = cleaned.from === null ? covered : cleaned.text.slice(b, e);
-      if (raw !== info.covered) {
-        // The key's two last covered texts are kept, the last one first: a key is usually mentioned in
-        // two forms ("Cancer" and "cancer", "state" and "states"), so a switch between them is a swap.
-        const confidence = info.confidence2;
-        info.confidence2 = info.confidence;
-        info.confidence = confidence;
-        const older = info.covered2;
-        info.covered2 = info.covered;
-        info.covered = raw;
-        if (raw !== older) {
-          // Whitespace runs and line breaks inside a mention are not edits: compare with single spaces.
-          let lower = first !== last ? raw.replace(/\s+/g, " ") : raw;
-          lower = lower.toLowerCase();
-          for (let d = 0; d < info.docs.length; d++) confidence[d] = bestSimilarity(lower, info.lowers[d]);
-        }
-      }
-    }
+    if (mode !== "exact")
+      updateConfidence(info, cleaned.from === null ? covered : cleaned.text.slice(b, e), first !== last);
     for (let d = 0; d < info.docs.length; d++) {
       if (!seg.isLive(info.docs[d])) continue;
       result.push({
@@ -178,32 +170,163 @@ export class Annotator {
   }
 
   /**
+   * {@link emit} as JSON: appends to `out` the JSON text of the candidate's annotations (each preceded
+   * by a comma but the document's first), the bytes `JSON.stringify` of the annotation objects gives,
+   * from pieces cached per key (an entity's `{"id":…`, the covered text, an entity's confidence and
+   * synonym). Returns the number of annotations written.
+   */
+  private emitJson(
+    out: JsonBytes,
+    text: string,
+    cleaned: CleanedText,
+    t: AnalyzedText,
+    lexHead: Uint8Array,
+    seg: TagSegment,
+    compiled: CompiledLexicon,
+    cache: Map<number, KeyInfo>,
+    mode: StreamingMode,
+    key: number,
+    first: number,
+    last: number,
+  ): number {
+    const b = t.begin[first];
+    const e = t.end[last];
+    const begin = cleaned.from ? cleaned.from[b] : b;
+    const end = cleaned.to ? cleaned.to[e - 1] : e;
+    const info = this.keyInfo(seg, compiled, cache, key);
+    let coveredJson: Uint8Array;
+    if (cleaned.from !== null) {
+      // Offsets mapped into markup: the covered text is not the cleaned one, so it is not cached.
+      const raw = cleaned.text.slice(b, e);
+      if (mode !== "exact") updateConfidence(info, raw, first !== last);
+      coveredJson = utf8(`,"coveredText":${JSON.stringify(text.slice(begin, end))}`);
+    } else if (mode !== "exact") {
+      // The covered text is the raw one, whose slot holds its JSON (made on first use).
+      const covered = text.slice(begin, end);
+      updateConfidence(info, covered, first !== last);
+      info.coveredJson ??= utf8(`,"coveredText":${JSON.stringify(covered)}`);
+      coveredJson = info.coveredJson;
+    } else {
+      const covered = text.slice(begin, end);
+      if (covered !== info.covered) {
+        info.covered = covered;
+        info.coveredJson = null;
+      }
+      info.coveredJson ??= utf8(`,"coveredText":${JSON.stringify(covered)}`);
+      coveredJson = info.coveredJson;
+    }
+    let n = 0;
+    for (let d = 0; d < info.docs.length; d++) {
+      if (!seg.isLive(info.docs[d])) continue;
+      let tail = info.tails[d];
+      if (tail === null) {
+        const confidence = mode === "exact" ? 1 : info.confidence[d];
+        const synonym = info.synonyms[d];
+        tail = utf8(
+          `,"confidence":${JSON.stringify(confidence)}${synonym === undefined ? "" : `,"synonym":${JSON.stringify(synonym)}`},"matching":${JSON.stringify(mode)}}`,
+        );
+        info.tails[d] = tail;
+      }
+      let head = info.heads[d];
+      if (head === null) {
+        head = utf8(`{"id":${JSON.stringify(info.ids[d])}`);
+        info.heads[d] = head;
+      }
+      let p = out.room(head.length + lexHead.length + coveredJson.length + tail.length + 30);
+      const bytes = out.bytes;
+      if (out.items++ > 0) bytes[p++] = 0x2c;
+      p = put(bytes, p, head);
+      p = put(bytes, p, lexHead);
+      p = putInt(bytes, p, begin);
+      p = put(bytes, p, END_KEY);
+      p = putInt(bytes, p, end);
+      p = put(bytes, p, coveredJson);
+      p = put(bytes, p, tail);
+      out.length = p;
+      n++;
+    }
+    return n;
+  }
+
+  /**
    * Annotates `text` against `lexicons` (each resolved as if annotated on its own, results
    * concatenated in the order given). Cost: O(text) for cleaning and analysis, plus the FST walks.
    */
   annotate(text: string, lexicons: readonly TagLexicon[], options: AnnotateOptions): Annotation[] {
+    const result: Annotation[] = [];
+    if (isChunkMode(options.matching)) return this.annotateChunkMode(text, lexicons, options);
+    this.run(text, lexicons, options, result, null);
+    return result;
+  }
+
+  /**
+   * {@link annotate}, written to `out` as the JSON text of the array of annotations (the bytes of
+   * `JSON.stringify(annotate(…))`, UTF-8), without making the annotation objects in the streaming
+   * modes. Appends to `out` (reset it first for a buffer of one document). Returns the number of
+   * annotations.
+   */
+  annotateJson(
+    text: string,
+    lexicons: readonly TagLexicon[],
+    options: AnnotateOptions,
+    out: JsonBytes,
+  ): number {
+    if (isChunkMode(options.matching)) {
+      const annotations = this.annotateChunkMode(text, lexicons, options);
+      out.append(JSON.stringify(annotations));
+      return annotations.length;
+    }
+    out.items = 0;
+    let p = out.room(1);
+    out.bytes[p++] = 0x5b;
+    out.length = p;
+    const n = this.run(text, lexicons, options, null, out);
+    p = out.room(1);
+    out.bytes[p++] = 0x5d;
+    out.length = p;
+    return n;
+  }
+
+  private annotateChunkMode(
+    text: string,
+    lexicons: readonly TagLexicon[],
+    options: AnnotateOptions,
+  ): Annotation[] {
     const policy = options.overlaps ?? "LONGEST_DOMINANT_RIGHT";
     const cleaned = cleanText(text, options.format ?? "text");
-    if (isChunkMode(options.matching)) {
-      // Chunk modes match whole noun phrases (or, for fuzzy, token windows) of the cleaned text.
-      return annotateChunks(cleaned.text, lexicons, {
-        matching: options.matching,
-        overlaps: policy,
-        threshold: options.threshold,
-      }).map((a) => {
-        const begin = cleaned.from ? cleaned.from[a.begin] : a.begin;
-        const end = cleaned.to ? cleaned.to[a.end - 1] : a.end;
-        return { ...a, begin, end, coveredText: text.slice(begin, end) };
-      });
-    }
-    const mode = options.matching;
+    // Chunk modes match whole noun phrases (or, for fuzzy, token windows) of the cleaned text.
+    return annotateChunks(cleaned.text, lexicons, {
+      matching: options.matching as ChunkMode,
+      overlaps: policy,
+      threshold: options.threshold,
+    }).map((a) => {
+      const begin = cleaned.from ? cleaned.from[a.begin] : a.begin;
+      const end = cleaned.to ? cleaned.to[a.end - 1] : a.end;
+      return { ...a, begin, end, coveredText: text.slice(begin, end) };
+    });
+  }
+
+  /**
+   * The streaming modes: the annotations appended to `result`, or (when it is null) their JSON to
+   * `json`. Returns how many.
+   */
+  private run(
+    text: string,
+    lexicons: readonly TagLexicon[],
+    options: AnnotateOptions,
+    result: Annotation[] | null,
+    json: JsonBytes | null,
+  ): number {
+    const policy = options.overlaps ?? "LONGEST_DOMINANT_RIGHT";
+    const cleaned = cleanText(text, options.format ?? "text");
+    const mode = options.matching as StreamingMode;
     let analyzer = this.analyzers.get(mode);
     if (!analyzer) {
       analyzer = new Analyzer(mode);
       this.analyzers.set(mode, analyzer);
     }
     const t = analyzer.analyze(cleaned.text, this.analyzed);
-    const result: Annotation[] = [];
+    let count = 0;
     const m = this.matches;
     for (const lex of lexicons) {
       const segments = lex.segments();
@@ -231,6 +354,7 @@ export class Annotator {
         m.count = w;
       }
       if (m.count === 0) continue;
+      const lexHead = json === null ? EMPTY : utf8(`,"lexicon":${JSON.stringify(lex.name)},"begin":`);
       if (segments.length === 1) {
         // One segment: candidates are distinct spans already in position order (findMatches emits
         // them so), and each kept span is one candidate.
@@ -238,20 +362,36 @@ export class Annotator {
         const compiled = seg.forMode(mode);
         const cache = this.cacheOf(compiled);
         for (const k of resolveOverlaps(m, policy, t.begin, t.end))
-          this.emit(
-            result,
-            text,
-            cleaned,
-            t,
-            lex.name,
-            seg,
-            compiled,
-            cache,
-            mode,
-            m.key[k],
-            m.first[k],
-            m.last[k],
-          );
+          if (json !== null)
+            count += this.emitJson(
+              json,
+              text,
+              cleaned,
+              t,
+              lexHead,
+              seg,
+              compiled,
+              cache,
+              mode,
+              m.key[k],
+              m.first[k],
+              m.last[k],
+            );
+          else
+            this.emit(
+              result!,
+              text,
+              cleaned,
+              t,
+              lex.name,
+              seg,
+              compiled,
+              cache,
+              mode,
+              m.key[k],
+              m.first[k],
+              m.last[k],
+            );
         continue;
       }
       // Segments can match the same tokens: resolve overlaps on distinct spans, then keep every
@@ -273,9 +413,25 @@ export class Annotator {
       const compiled = segments.map((seg) => seg.forMode(mode));
       const caches = compiled.map((c) => this.cacheOf(c));
       for (const k of order) {
-        if (kept[spanOf[k]])
+        if (!kept[spanOf[k]]) continue;
+        if (json !== null)
+          count += this.emitJson(
+            json,
+            text,
+            cleaned,
+            t,
+            lexHead,
+            segments[m.seg[k]],
+            compiled[m.seg[k]],
+            caches[m.seg[k]],
+            mode,
+            m.key[k],
+            m.first[k],
+            m.last[k],
+          );
+        else
           this.emit(
-            result,
+            result!,
             text,
             cleaned,
             t,
@@ -290,7 +446,7 @@ export class Annotator {
           );
       }
     }
-    return result;
+    return result === null ? count : result.length;
   }
 }
 
@@ -310,6 +466,98 @@ interface KeyInfo {
   confidence: number[];
   covered2: string | null;
   confidence2: number[];
+  /** JSON output: each entity's `{"id":…` (null: not made yet). */
+  heads: (Uint8Array | null)[];
+  /** JSON output: `,"coveredText":…` of `covered` (exact: of the last covered text), and its entities' `,"confidence":…}` tails. */
+  coveredJson: Uint8Array | null;
+  tails: (Uint8Array | null)[];
+  /** The same for `covered2`. */
+  coveredJson2: Uint8Array | null;
+  tails2: (Uint8Array | null)[];
+}
+
+/**
+ * Makes `raw` (a covered text of the cleaned text) the key's current covered text, its confidences in
+ * `info.confidence`: the two last covered texts are kept, the last one first. A key is usually mentioned
+ * in two forms ("Cancer" and "cancer", "state" and "states"), so a switch between them is a swap; only a
+ * text that is neither computes its confidences again. `multi`: the mention spans several tokens.
+ */
+function updateConfidence(info: KeyInfo, raw: string, multi: boolean): void {
+  if (raw === info.covered) return;
+  const confidence = info.confidence2;
+  info.confidence2 = info.confidence;
+  info.confidence = confidence;
+  const tails = info.tails2;
+  info.tails2 = info.tails;
+  info.tails = tails;
+  const json = info.coveredJson2;
+  info.coveredJson2 = info.coveredJson;
+  info.coveredJson = json;
+  const older = info.covered2;
+  info.covered2 = info.covered;
+  info.covered = raw;
+  if (raw !== older) {
+    // Whitespace runs and line breaks inside a mention are not edits: compare with single spaces.
+    let lower = multi ? raw.replace(/\s+/g, " ") : raw;
+    lower = lower.toLowerCase();
+    for (let d = 0; d < info.docs.length; d++) confidence[d] = bestSimilarity(lower, info.lowers[d]);
+    tails.fill(null);
+    info.coveredJson = null;
+  }
+}
+
+/**
+ * A growable byte buffer that {@link Annotator.annotateJson} writes the JSON text of annotations into
+ * (UTF-8). `items` counts the values written into the array being written (for the commas).
+ */
+export class JsonBytes {
+  bytes: Uint8Array = new Uint8Array(1 << 16);
+  length = 0;
+  items = 0;
+
+  /** Empties the buffer. */
+  reset(): void {
+    this.length = 0;
+    this.items = 0;
+  }
+
+  /** Makes room for `n` more bytes; returns the offset to write them at (`length`). */
+  room(n: number): number {
+    if (this.length + n > this.bytes.length)
+      this.bytes = growUint8(this.bytes, Math.max(this.bytes.length * 2, this.length + n));
+    return this.length;
+  }
+
+  /** Appends a string, UTF-8 encoded. */
+  append(s: string): void {
+    const b = utf8(s);
+    const p = this.room(b.length);
+    this.bytes.set(b, p);
+    this.length = p + b.length;
+  }
+}
+
+const encoder = new TextEncoder();
+const utf8 = (s: string): Uint8Array => encoder.encode(s);
+const END_KEY = utf8(',"end":');
+
+/** Copies `src` into `dst` at `p` (a loop: the pieces are short, shorter than a call of `set` costs); returns the end. */
+function put(dst: Uint8Array, p: number, src: Uint8Array): number {
+  for (let i = 0; i < src.length; i++) dst[p + i] = src[i];
+  return p + src.length;
+}
+
+/** Writes the decimal digits of the non-negative integer `n` into `dst` at `p`; returns the end. */
+function putInt(dst: Uint8Array, p: number, n: number): number {
+  let digits = 1;
+  for (let v = n; v >= 10; v = Math.floor(v / 10)) digits++;
+  let q = p + digits;
+  do {
+    const v = Math.floor(n / 10);
+    dst[--q] = 48 + n - v * 10;
+    n = v;
+  } while (n > 0);
+  return p + digits;
 }
 
 /**
