@@ -9,8 +9,6 @@ import type { TagLexicon, TagSegment } from "./segment.js";
 import { similarity } from "./similarity.js";
 import { findMatches, Matches } from "./tagger.js";
 
-const EMPTY = new Uint8Array(0);
-
 /** Every mode the annotator serves: the streaming walks and the chunk modes (`punct` … `fuzzy`). */
 export type MatchingMode = StreamingMode | ChunkMode;
 
@@ -107,6 +105,7 @@ export class Annotator {
         confidence: [],
         covered2: null,
         confidence2: [],
+        lexicon: null,
         heads: [],
         coveredJson: null,
         tails: [],
@@ -180,7 +179,7 @@ export class Annotator {
     text: string,
     cleaned: CleanedText,
     t: AnalyzedText,
-    lexHead: Uint8Array,
+    lexicon: string,
     seg: TagSegment,
     compiled: CompiledLexicon,
     cache: Map<number, KeyInfo>,
@@ -194,6 +193,11 @@ export class Annotator {
     const begin = cleaned.from ? cleaned.from[b] : b;
     const end = cleaned.to ? cleaned.to[e - 1] : e;
     const info = this.keyInfo(seg, compiled, cache, key);
+    if (info.lexicon !== lexicon) {
+      // The heads name the lexicon: made again if this segment is tagged under another name.
+      info.lexicon = lexicon;
+      info.heads.fill(null);
+    }
     let coveredJson: Uint8Array;
     if (cleaned.from !== null) {
       // Offsets mapped into markup: the covered text is not the cleaned one, so it is not cached.
@@ -229,20 +233,27 @@ export class Annotator {
       }
       let head = info.heads[d];
       if (head === null) {
-        head = utf8(`{"id":${JSON.stringify(info.ids[d])}`);
+        head = utf8(`{"id":${JSON.stringify(info.ids[d])},"lexicon":${JSON.stringify(lexicon)},"begin":`);
         info.heads[d] = head;
       }
-      let p = out.room(head.length + lexHead.length + coveredJson.length + tail.length + 30);
+      let p = out.room(head.length + coveredJson.length + tail.length + 30);
       const bytes = out.bytes;
       if (out.items++ > 0) bytes[p++] = 0x2c;
-      p = put(bytes, p, head);
-      p = put(bytes, p, lexHead);
-      p = putInt(bytes, p, begin);
-      p = put(bytes, p, END_KEY);
-      p = putInt(bytes, p, end);
-      p = put(bytes, p, coveredJson);
-      p = put(bytes, p, tail);
-      out.length = p;
+      bytes.set(head, p);
+      p = putInt(bytes, p + head.length, begin);
+      // ,"end":
+      bytes[p] = 0x2c;
+      bytes[p + 1] = 0x22;
+      bytes[p + 2] = 0x65;
+      bytes[p + 3] = 0x6e;
+      bytes[p + 4] = 0x64;
+      bytes[p + 5] = 0x22;
+      bytes[p + 6] = 0x3a;
+      p = putInt(bytes, p + 7, end);
+      bytes.set(coveredJson, p);
+      p += coveredJson.length;
+      bytes.set(tail, p);
+      out.length = p + tail.length;
       n++;
     }
     return n;
@@ -354,7 +365,6 @@ export class Annotator {
         m.count = w;
       }
       if (m.count === 0) continue;
-      const lexHead = json === null ? EMPTY : utf8(`,"lexicon":${JSON.stringify(lex.name)},"begin":`);
       if (segments.length === 1) {
         // One segment: candidates are distinct spans already in position order (findMatches emits
         // them so), and each kept span is one candidate.
@@ -368,7 +378,7 @@ export class Annotator {
               text,
               cleaned,
               t,
-              lexHead,
+              lex.name,
               seg,
               compiled,
               cache,
@@ -420,7 +430,7 @@ export class Annotator {
             text,
             cleaned,
             t,
-            lexHead,
+            lex.name,
             segments[m.seg[k]],
             compiled[m.seg[k]],
             caches[m.seg[k]],
@@ -466,7 +476,8 @@ interface KeyInfo {
   confidence: number[];
   covered2: string | null;
   confidence2: number[];
-  /** JSON output: each entity's `{"id":…` (null: not made yet). */
+  /** JSON output: the lexicon name in `heads`, and each entity's `{"id":…,"lexicon":…,"begin":` (null: not made yet). */
+  lexicon: string | null;
   heads: (Uint8Array | null)[];
   /** JSON output: `,"coveredText":…` of `covered` (exact: of the last covered text), and its entities' `,"confidence":…}` tails. */
   coveredJson: Uint8Array | null;
@@ -539,13 +550,6 @@ export class JsonBytes {
 
 const encoder = new TextEncoder();
 const utf8 = (s: string): Uint8Array => encoder.encode(s);
-const END_KEY = utf8(',"end":');
-
-/** Copies `src` into `dst` at `p` (a loop: the pieces are short, shorter than a call of `set` costs); returns the end. */
-function put(dst: Uint8Array, p: number, src: Uint8Array): number {
-  for (let i = 0; i < src.length; i++) dst[p + i] = src[i];
-  return p + src.length;
-}
 
 /** Writes the decimal digits of the non-negative integer `n` into `dst` at `p`; returns the end. */
 function putInt(dst: Uint8Array, p: number, n: number): number {
