@@ -1,7 +1,6 @@
 import type { AnnotateOptions } from "../../src/annotate/annotator.js";
 import { Annotator, JsonBytes } from "../../src/annotate/annotator.js";
 import type { TagLexicon } from "../../src/annotate/segment.js";
-import { annotBody, SodaClient, type SodaClientOptions } from "./client.js";
 import type { Annotation, AnnotRequest } from "./types.js";
 
 /**
@@ -35,20 +34,6 @@ export type OpenTagger = () => Tagger;
 
 /** The fields of annot.json other than `text`. */
 export type AnnotSettings = Omit<AnnotRequest, "text">;
-
-/** Taggers that each send `annot.json` calls through a client of their own. */
-export function httpTaggers(client: SodaClientOptions, settings: AnnotSettings): OpenTagger {
-  const frozen = Object.freeze({ ...settings });
-  const body = annotBody(frozen);
-  return () => {
-    const c = new SodaClient(client);
-    return {
-      annotate: async (text, signal) => (await c.annot({ ...frozen, text }, { signal })).annotations,
-      annotateJson: (text, signal) => c.annotJson(body(text), { signal }),
-      close: () => c.close(),
-    };
-  };
-}
 
 /**
  * `open`'s taggers, with `first` awaited before the first call of any of them (e.g. a probe of the

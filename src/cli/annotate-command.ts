@@ -1,7 +1,7 @@
 import { createReadStream, existsSync, statSync } from "node:fs";
 import { basename, join } from "node:path";
 import { parseArgs } from "node:util";
-import { SodaClient, type SodaClientOptions } from "../../clients/batch/client.js";
+import type { SodaClient, SodaClientOptions } from "../../clients/batch/client.js";
 import { readJsonlBatches } from "../../clients/batch/documents.js";
 import { isSodaClientError, isSodaHttpError, isSodaInputError } from "../../clients/batch/errors.js";
 import {
@@ -12,12 +12,7 @@ import {
   streamSink,
 } from "../../clients/batch/output.js";
 import { annotateBatches, type OnError, RunCounters, runPartitions } from "../../clients/batch/runner.js";
-import {
-  httpTaggers,
-  inProcessTaggers,
-  type OpenTagger,
-  withFirstCall,
-} from "../../clients/batch/taggers.js";
+import { inProcessTaggers, type OpenTagger, withFirstCall } from "../../clients/batch/taggers.js";
 import type { MatchingMode } from "../../clients/batch/types.js";
 import { loadTsv } from "../../ontologies/tsv.js";
 import { type Entry, Lexicon } from "../annotate/lexicon.js";
@@ -97,8 +92,14 @@ function count(name: string, raw: string, problems: string[]): number {
   return n;
 }
 
-/** Validates the flags; returns the problems found instead when there are any. */
-function settingsOf(values: ReturnType<typeof parse>["values"]): Settings | string[] {
+/**
+ * Validates the flags; returns the problems found instead when there are any. `Client`: the HTTP
+ * client's class, loaded only when there is a --url.
+ */
+function settingsOf(
+  values: ReturnType<typeof parse>["values"],
+  Client: typeof SodaClient | undefined,
+): Settings | string[] {
   const problems: string[] = [];
   const { matching, overlaps } = values;
   const textFormat = values["text-format"] ?? values.format ?? "text";
@@ -143,7 +144,7 @@ function settingsOf(values: ReturnType<typeof parse>["values"]): Settings | stri
     client = { url, connections: concurrency, retry: { retries } };
     if (values["api-key"] !== undefined) client.apiKey = values["api-key"];
     try {
-      new SodaClient(client).close();
+      new Client!(client).close();
     } catch (e) {
       return [`--url: ${(e as Error).message}`];
     }
@@ -230,6 +231,7 @@ async function loadLexicons(names: string[], tsv: string[], dataDir: string): Pr
  * wrong URL, are usage mistakes, not per-document errors.
  */
 async function probe(s: Settings, annot: Record<string, unknown>): Promise<void> {
+  const { SodaClient } = await import("../../clients/batch/client.js");
   const client = new SodaClient({ ...s.client!, retry: { retries: 2 } });
   try {
     await client.annot({ ...(annot as { lexicon: string }), text: "" });
@@ -256,6 +258,7 @@ async function openTaggers(
       ...(s.threshold === undefined ? {} : { threshold: s.threshold }),
       format: s.textFormat,
     };
+    const { httpTaggers } = await import("../../clients/batch/http-taggers.js");
     const open = httpTaggers(
       { ...s.client, retry: { ...s.client.retry, onRetry: () => counters.retries++ } },
       annot,
@@ -324,7 +327,10 @@ export async function annotateCommand(argv: string[], log: (line: string) => voi
     log(USAGE);
     return 0;
   }
-  const s = settingsOf(values);
+  const s = settingsOf(
+    values,
+    values.url === undefined ? undefined : (await import("../../clients/batch/client.js")).SodaClient,
+  );
   if (Array.isArray(s)) {
     log(`soda annotate: ${s.join("; ")}\n\n${USAGE}`);
     return 2;
