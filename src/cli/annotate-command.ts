@@ -18,6 +18,7 @@ import { loadTsv } from "../../ontologies/tsv.js";
 import { type Entry, Lexicon } from "../annotate/lexicon.js";
 import { isOverlapPolicy, OVERLAP_POLICIES } from "../annotate/overlaps.js";
 import type { TagLexicon } from "../annotate/segment.js";
+import { prepareTagging } from "../annotate/tagger.js";
 import { CHUNK_MODES, fuzzyIndex, isChunkMode } from "../fuzzy/index.js";
 import { LexiconStore } from "../lexicon/store.js";
 import { isTextFormat, TEXT_FORMATS } from "../text/clean.js";
@@ -269,11 +270,13 @@ async function openTaggers(
   }
   const lexicons = await loadLexicons(s.names, values.tsv, values["data-dir"]);
   const matching = s.matching as (typeof ANNOTATE_MODES)[number];
-  // Compile (or load) each segment for the mode before the clock of the first document starts; the
-  // fuzzy mode builds its index of the names instead (the other chunk modes build theirs on first use).
+  // Compile (or load) each segment for the mode before the clock of the first document starts, with its
+  // first-token filter complete (a batch job pays for all of it anyway, and no document is then tagged
+  // at the unfiltered rate); the fuzzy mode builds its index of the names instead (the other chunk
+  // modes build theirs on first use).
   for (const l of lexicons)
     for (const seg of l.segments())
-      if (isStreamingMode(matching)) seg.forMode(matching);
+      if (isStreamingMode(matching)) prepareTagging(seg.forMode(matching));
       else if (matching === "fuzzy") fuzzyIndex(seg);
   return inProcessTaggers(lexicons, {
     matching,
