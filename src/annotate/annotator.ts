@@ -107,9 +107,7 @@ export class Annotator {
         confidence2: [],
         lexicon: null,
         heads: [],
-        coveredJson: null,
         tails: [],
-        coveredJson2: null,
         tails2: [],
       };
       for (let p = from; p < to; p++) {
@@ -198,45 +196,37 @@ export class Annotator {
       info.lexicon = lexicon;
       info.heads.fill(null);
     }
-    let coveredJson: Uint8Array;
+    // The covered text's JSON is in the tails, cached with the key's covered text (its slot); with
+    // offsets mapped into markup the covered text is not the cleaned one, and its JSON is made here.
+    let fresh: string | null = null;
     if (cleaned.from !== null) {
-      // Offsets mapped into markup: the covered text is not the cleaned one, so it is not cached.
-      const raw = cleaned.text.slice(b, e);
-      if (mode !== "exact") updateConfidence(info, raw, first !== last);
-      coveredJson = utf8(`,"coveredText":${JSON.stringify(text.slice(begin, end))}`);
+      if (mode !== "exact") updateConfidence(info, cleaned.text.slice(b, e), first !== last);
+      fresh = `,"coveredText":${JSON.stringify(text.slice(begin, end))}`;
     } else if (mode !== "exact") {
-      // The covered text is the raw one, whose slot holds its JSON (made on first use).
-      const covered = text.slice(begin, end);
-      updateConfidence(info, covered, first !== last);
-      info.coveredJson ??= utf8(`,"coveredText":${JSON.stringify(covered)}`);
-      coveredJson = info.coveredJson;
-    } else {
-      const covered = text.slice(begin, end);
-      if (covered !== info.covered) {
-        info.covered = covered;
-        info.coveredJson = null;
-      }
-      info.coveredJson ??= utf8(`,"coveredText":${JSON.stringify(covered)}`);
-      coveredJson = info.coveredJson;
+      if (!sameText(text, begin, end, info.covered))
+        updateConfidence(info, text.slice(begin, end), first !== last);
+    } else if (!sameText(text, begin, end, info.covered)) {
+      info.covered = text.slice(begin, end);
+      info.tails.fill(null);
     }
     let n = 0;
     for (let d = 0; d < info.docs.length; d++) {
       if (!seg.isLive(info.docs[d])) continue;
-      let tail = info.tails[d];
+      let tail = fresh === null ? info.tails[d] : null;
       if (tail === null) {
         const confidence = mode === "exact" ? 1 : info.confidence[d];
         const synonym = info.synonyms[d];
         tail = utf8(
-          `,"confidence":${JSON.stringify(confidence)}${synonym === undefined ? "" : `,"synonym":${JSON.stringify(synonym)}`},"matching":${JSON.stringify(mode)}}`,
+          `${fresh ?? `,"coveredText":${JSON.stringify(info.covered)}`},"confidence":${JSON.stringify(confidence)}${synonym === undefined ? "" : `,"synonym":${JSON.stringify(synonym)}`},"matching":${JSON.stringify(mode)}}`,
         );
-        info.tails[d] = tail;
+        if (fresh === null) info.tails[d] = tail;
       }
       let head = info.heads[d];
       if (head === null) {
         head = utf8(`{"id":${JSON.stringify(info.ids[d])},"lexicon":${JSON.stringify(lexicon)},"begin":`);
         info.heads[d] = head;
       }
-      let p = out.room(head.length + coveredJson.length + tail.length + 30);
+      let p = out.room(head.length + tail.length + 30);
       const bytes = out.bytes;
       if (out.items++ > 0) bytes[p++] = 0x2c;
       bytes.set(head, p);
@@ -250,8 +240,6 @@ export class Annotator {
       bytes[p + 5] = 0x22;
       bytes[p + 6] = 0x3a;
       p = putInt(bytes, p + 7, end);
-      bytes.set(coveredJson, p);
-      p += coveredJson.length;
       bytes.set(tail, p);
       out.length = p + tail.length;
       n++;
@@ -479,11 +467,11 @@ interface KeyInfo {
   /** JSON output: the lexicon name in `heads`, and each entity's `{"id":…,"lexicon":…,"begin":` (null: not made yet). */
   lexicon: string | null;
   heads: (Uint8Array | null)[];
-  /** JSON output: `,"coveredText":…` of `covered` (exact: of the last covered text), and its entities' `,"confidence":…}` tails. */
-  coveredJson: Uint8Array | null;
+  /**
+   * JSON output: each entity's `,"coveredText":…,"confidence":…}` for `covered` (exact: the last
+   * covered text), null when not made yet; `tails2` the same for `covered2`.
+   */
   tails: (Uint8Array | null)[];
-  /** The same for `covered2`. */
-  coveredJson2: Uint8Array | null;
   tails2: (Uint8Array | null)[];
 }
 
@@ -501,9 +489,6 @@ function updateConfidence(info: KeyInfo, raw: string, multi: boolean): void {
   const tails = info.tails2;
   info.tails2 = info.tails;
   info.tails = tails;
-  const json = info.coveredJson2;
-  info.coveredJson2 = info.coveredJson;
-  info.coveredJson = json;
   const older = info.covered2;
   info.covered2 = info.covered;
   info.covered = raw;
@@ -513,7 +498,6 @@ function updateConfidence(info: KeyInfo, raw: string, multi: boolean): void {
     lower = lower.toLowerCase();
     for (let d = 0; d < info.docs.length; d++) confidence[d] = bestSimilarity(lower, info.lowers[d]);
     tails.fill(null);
-    info.coveredJson = null;
   }
 }
 
@@ -550,6 +534,13 @@ export class JsonBytes {
 
 const encoder = new TextEncoder();
 const utf8 = (s: string): Uint8Array => encoder.encode(s);
+
+/** Whether `text.slice(begin, end)` equals `s` (compared in place: no string made). */
+function sameText(text: string, begin: number, end: number, s: string | null): boolean {
+  if (s === null || s.length !== end - begin) return false;
+  for (let i = 0; i < s.length; i++) if (text.charCodeAt(begin + i) !== s.charCodeAt(i)) return false;
+  return true;
+}
 
 /** Writes the decimal digits of the non-negative integer `n` into `dst` at `p`; returns the end. */
 function putInt(dst: Uint8Array, p: number, n: number): number {
