@@ -149,8 +149,11 @@ export class Annotator {
     const end = cleaned.to ? cleaned.to[e - 1] : e;
     const covered = text.slice(begin, end);
     const info = this.keyInfo(seg, compiled, cache, key);
-    if (mode !== "exact")
-      updateConfidence(info, cleaned.from === null ? covered : cleaned.text.slice(b, e), first !== last);
+    if (mode !== "exact") {
+      const raw = cleaned.from === null ? covered : cleaned.text.slice(b, e);
+      // (The usual case, the key's last covered text again, tested here: no call.)
+      if (raw !== info.covered) updateConfidence(info, raw, first !== last);
+    }
     for (let d = 0; d < info.docs.length; d++) {
       if (!seg.isLive(info.docs[d])) continue;
       result.push({
