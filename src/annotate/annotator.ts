@@ -545,16 +545,39 @@ function sameText(text: string, begin: number, end: number, s: string | null): b
   return true;
 }
 
-/** Writes the decimal digits of the non-negative integer `n` into `dst` at `p`; returns the end. */
+/**
+ * Writes the decimal digits of the non-negative integer `n` (below 2^31: a UTF-16 offset) into `dst`
+ * at `p`; returns the end. The digits are counted by comparisons and divided out in int32 (a multiply,
+ * not a floating-point division).
+ */
 function putInt(dst: Uint8Array, p: number, n: number): number {
-  let digits = 1;
-  for (let v = n; v >= 10; v = Math.floor(v / 10)) digits++;
-  let q = p + digits;
-  do {
-    const v = Math.floor(n / 10);
-    dst[--q] = 48 + n - v * 10;
-    n = v;
-  } while (n > 0);
+  const digits =
+    n < 10
+      ? 1
+      : n < 100
+        ? 2
+        : n < 1000
+          ? 3
+          : n < 10_000
+            ? 4
+            : n < 100_000
+              ? 5
+              : n < 1_000_000
+                ? 6
+                : n < 10_000_000
+                  ? 7
+                  : n < 100_000_000
+                    ? 8
+                    : n < 1_000_000_000
+                      ? 9
+                      : 10;
+  let v = n | 0;
+  for (let q = p + digits - 1; q > p; q--) {
+    const w = (v / 10) | 0;
+    dst[q] = 48 + v - w * 10;
+    v = w;
+  }
+  dst[p] = 48 + v;
   return p + digits;
 }
 
