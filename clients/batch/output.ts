@@ -1,4 +1,4 @@
-import { type FileHandle, mkdir, open, rename, rm } from "node:fs/promises";
+import { mkdir, open, rename, rm } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import type { Writable } from "node:stream";
 import type { SodaClientError } from "./errors.js";
@@ -16,7 +16,10 @@ export const OUTPUT_FORMATS: readonly OutputFormat[] = ["jsonl", "standoff"];
 
 /** A place lines are written to: a file made visible whole on commit, or a stream. */
 export interface LineSink {
-  /** Appends text, or bytes already UTF-8. */
+  /**
+   * Appends text, or bytes already UTF-8. Bytes are written (or copied) by the time the promise
+   * resolves: the caller may then reuse their buffer.
+   */
   write(text: string | Uint8Array): Promise<void>;
   /** Makes everything written visible (a file: fsync, then rename into place). */
   commit(): Promise<void>;
@@ -54,35 +57,28 @@ const FLUSH_AT = 64 * 1024;
 export async function atomicFile(target: string, temp: string): Promise<LineSink> {
   await mkdir(dirname(temp), { recursive: true });
   const handle = await open(temp, "w");
-  let buffered: (string | Uint8Array)[] = [];
+  let buffered: string[] = [];
   let size = 0;
-  let bytes = false;
   let closed = false;
   const flush = async () => {
     if (buffered.length === 0) return;
-    const pieces = buffered;
+    const text = buffered.join("");
     buffered = [];
     size = 0;
-    if (!bytes) {
-      await handle.write(pieces.join(""));
-      return;
-    }
-    // Bytes (an in-process tagger's JSON) are written as they are, with no copy and no encoding.
-    bytes = false;
-    await writeAll(
-      handle,
-      pieces.map((p) => (typeof p === "string" ? Buffer.from(p) : p)),
-    );
+    await handle.write(text);
   };
   return {
     async write(text) {
-      buffered.push(text);
-      if (typeof text === "string") size += text.length;
-      else {
-        size += text.length;
-        bytes = true;
+      if (typeof text !== "string") {
+        // Bytes (an in-process run's buffer of JSON lines) go out at once, after the text before them.
+        await flush();
+        for (let at = 0; at < text.length; )
+          at += (await handle.write(text, at, text.length - at)).bytesWritten;
+        return;
       }
-      if (size >= (bytes ? FLUSH_BYTES_AT : FLUSH_AT)) await flush();
+      buffered.push(text);
+      size += text.length;
+      if (size >= FLUSH_AT) await flush();
     },
     async commit() {
       await flush();
@@ -101,32 +97,14 @@ export async function atomicFile(target: string, temp: string): Promise<LineSink
   };
 }
 
-/**
- * Bytes an {@link atomicFile} gathers before it writes them when they include bytes (kept outside the
- * JavaScript heap, so the collector does not copy them while they wait).
- */
-const FLUSH_BYTES_AT = 1 << 20;
-
-/** Writes every byte of `pieces` (one writev, then the rest if the system wrote less). */
-async function writeAll(handle: FileHandle, pieces: Uint8Array[]): Promise<void> {
-  let total = 0;
-  for (const p of pieces) total += p.length;
-  let { bytesWritten } = await handle.writev(pieces);
-  if (bytesWritten >= total) return;
-  for (const p of pieces) {
-    if (bytesWritten >= p.length) {
-      bytesWritten -= p.length;
-      continue;
-    }
-    for (let at = bytesWritten; at < p.length; )
-      at += (await handle.write(p, at, p.length - at)).bytesWritten;
-    bytesWritten = 0;
-  }
-}
-
 /** A stream as a sink (standard output); commit and discard only flush. */
 export function streamSink(stream: Writable): LineSink {
-  return { write: (text) => writeTo(stream, text), commit: async () => {}, discard: async () => {} };
+  return {
+    // Bytes are copied: the stream keeps what it was given until it is written, and the caller reuses them.
+    write: (text) => writeTo(stream, typeof text === "string" ? text : Buffer.from(text)),
+    commit: async () => {},
+    discard: async () => {},
+  };
 }
 
 const escapeTsv = (s: string) =>
@@ -177,11 +155,6 @@ export class PartitionOutput {
   /** Writes lines already formatted for the main output (a run of results, jsonl error lines). */
   writeText(text: string | Uint8Array): Promise<void> {
     return this.main.write(text);
-  }
-
-  /** {@link writeText} of each piece, in order. */
-  async writePieces(pieces: readonly (string | Uint8Array)[]): Promise<void> {
-    for (const p of pieces) await this.main.write(p);
   }
 
   async writeError(id: unknown, error: SodaClientError): Promise<void> {

@@ -3,6 +3,7 @@ import { existsSync } from "node:fs";
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import pLimit from "p-limit";
+import { JsonBytes } from "../../src/annotate/annotator.js";
 import { type InputItem, listPartitions, type Partition, readPartitionBatches } from "./documents.js";
 import { isDocumentError, isSodaClientError, type SodaClientError } from "./errors.js";
 import { OrderedWindow } from "./ordered-window.js";
@@ -16,7 +17,7 @@ import {
   partitionFile,
 } from "./output.js";
 import { Progress } from "./progress.js";
-import type { JsonBytesResult, OpenTagger, Tagger } from "./taggers.js";
+import type { OpenTagger, Tagger } from "./taggers.js";
 import type { Annotation } from "./types.js";
 
 /**
@@ -63,11 +64,8 @@ export interface AnnotateItemsOptions {
 /** Output text gathered before it is handed to the output: one write per this many characters. */
 const WRITE_CHUNK = 64 * 1024;
 
-/** What a call gives: annotations parsed, or as JSON text or bytes, or (with `emit`) the document's error. */
-type Result = Annotation[] | string | JsonBytesResult | SodaClientError | undefined;
-
-const isJsonBytes = (r: Result): r is JsonBytesResult =>
-  typeof r === "object" && r !== null && (r as JsonBytesResult).json instanceof Uint8Array;
+/** What a call gives: annotations parsed, or as JSON text, or (with `emit`) the document's error. */
+type Result = Annotation[] | string | SodaClientError | undefined;
 
 /** Annotations in the JSON text of an array of them: each has one `"begin":` key, and a string value cannot hold that key unescaped. */
 function countAnnotations(json: string): number {
@@ -112,14 +110,15 @@ async function annotate(
   output: PartitionOutput,
   options: AnnotateItemsOptions,
 ): Promise<void> {
+  const into = output.format === "jsonl" ? tagger.annotateJsonInto?.bind(tagger) : undefined;
+  if (into) return annotateInto(inputs, batched, into, output, options);
   const { counters, onError, onDocument } = options;
   const abort = new AbortController();
   const { signal } = abort;
   // Listened to once by the client for all its calls, and by each call waiting to retry: a known,
   // bounded number.
   setMaxListeners(2 * options.concurrency + 8, signal);
-  const jsonBytes = output.format === "jsonl" ? tagger.annotateJsonBytes?.bind(tagger) : undefined;
-  const json = output.format === "jsonl" && !jsonBytes ? tagger.annotateJson?.bind(tagger) : undefined;
+  const json = output.format === "jsonl" ? tagger.annotateJson?.bind(tagger) : undefined;
   const emit = onError === "emit";
   const keep = (e: unknown): SodaClientError => {
     if (isDocumentError(e)) return e as SodaClientError;
@@ -127,50 +126,22 @@ async function annotate(
   };
   const call = (item: InputItem): Promise<Result> => {
     if ("error" in item) return Promise.resolve(undefined);
-    const p: Promise<Result> = jsonBytes
-      ? jsonBytes(item.text, signal)
-      : json
-        ? json(item.text, signal)
-        : tagger.annotate(item.text, signal);
+    const p = json ? json(item.text, signal) : tagger.annotate(item.text, signal);
     return emit ? p.catch(keep) : p;
   };
-  // The output not yet handed over: `text`, after `pieces` (bytes from annotateJsonBytes and the text
-  // before them), `size` characters or bytes in all.
   let text = "";
-  let pieces: (string | Uint8Array)[] = [];
-  let size = 0;
   let writing: Promise<void> | undefined;
   const write = (): Promise<void> => {
     if (writing) return writing;
-    if (pieces.length === 0) {
-      const t = text;
-      text = "";
-      writing = output.writeText(t);
-    } else {
-      if (text.length > 0) pieces.push(text);
-      text = "";
-      writing = output.writePieces(pieces);
-      pieces = [];
-    }
-    size = 0;
-    writing = writing.then(() => {
+    const t = text;
+    text = "";
+    writing = output.writeText(t).then(() => {
       writing = undefined;
     });
     return writing;
   };
   const each = (result: Result, item: InputItem): undefined | Promise<void> => {
     counters.documents++;
-    if (isJsonBytes(result)) {
-      counters.annotations += result.count;
-      const head = formatJsonResult(item.id, "");
-      // The line around the bytes: `{"id":…,"annotations":` before, `}` and the newline after.
-      text += head.slice(0, -2);
-      size += text.length + result.json.length;
-      pieces.push(text, result.json);
-      text = "}\n";
-      onDocument?.();
-      return size + text.length >= WRITE_CHUNK ? write() : undefined;
-    }
     if ("error" in item || (result !== undefined && !Array.isArray(result) && typeof result !== "string")) {
       const error = "error" in item ? item.error : (result as SodaClientError);
       if (!emit) throw error;
@@ -190,7 +161,7 @@ async function annotate(
       text += formatResult(item.id, annotations, output.format);
     }
     onDocument?.();
-    return size + text.length >= WRITE_CHUNK ? write() : undefined;
+    return text.length >= WRITE_CHUNK ? write() : undefined;
   };
   const window = new OrderedWindow(call, each, { concurrency: options.concurrency });
   try {
@@ -212,6 +183,84 @@ async function annotate(
     if (isSodaClientError(e)) counters.errors++;
     // Calls still in flight are of no use once the partition has failed.
     abort.abort();
+    throw e;
+  }
+}
+
+/** Bytes of output an in-process run gathers before it writes them (one of its two buffers). */
+const WRITE_BYTES = 1 << 20;
+
+/**
+ * {@link annotate} with a tagger that writes JSON bytes synchronously ({@link Tagger.annotateJsonInto},
+ * the in-process engine), for JSONL output: each document in turn, its line written straight into one
+ * of two reused byte buffers, which go to the output whole while the other fills. No window, no
+ * promise, string or buffer per document, nothing for the collector.
+ */
+async function annotateInto(
+  inputs: AsyncIterable<InputItem> | AsyncIterable<readonly InputItem[]>,
+  batched: boolean,
+  into: (text: string, out: JsonBytes) => number,
+  output: PartitionOutput,
+  options: AnnotateItemsOptions,
+): Promise<void> {
+  const { counters, onDocument } = options;
+  const emit = options.onError === "emit";
+  let out = new JsonBytes();
+  let spare = new JsonBytes();
+  let writing: Promise<void> | undefined;
+  const flush = async () => {
+    // The spare buffer is free once its write is done (a sink is done with bytes when write resolves).
+    if (writing) await writing;
+    const full = out;
+    out = spare;
+    spare = full;
+    out.reset();
+    writing = output.writeText(full.bytes.subarray(0, full.length));
+  };
+  const each = (item: InputItem): undefined | Promise<void> => {
+    counters.documents++;
+    if ("error" in item) {
+      if (!emit) throw item.error;
+      counters.errors++;
+      out.append(formatError(item.id, item.error));
+    } else {
+      const mark = out.length;
+      // `{"id":…,"annotations":`, the array, then `}` and the newline.
+      out.append(formatJsonResult(item.id, "").slice(0, -2));
+      try {
+        counters.annotations += into(item.text, out);
+      } catch (e) {
+        if (!emit || !isDocumentError(e)) throw e;
+        counters.errors++;
+        out.length = mark;
+        out.append(formatError(item.id, e as SodaClientError));
+        onDocument?.();
+        return out.length >= WRITE_BYTES ? flush() : undefined;
+      }
+      const p = out.room(2);
+      out.bytes[p] = 0x7d;
+      out.bytes[p + 1] = 0x0a;
+      out.length = p + 2;
+    }
+    onDocument?.();
+    return out.length >= WRITE_BYTES ? flush() : undefined;
+  };
+  try {
+    if (batched) {
+      for await (const batch of inputs as AsyncIterable<readonly InputItem[]>)
+        for (const item of batch) {
+          const w = each(item);
+          if (w) await w;
+        }
+    } else
+      for await (const item of inputs as AsyncIterable<InputItem>) {
+        const w = each(item);
+        if (w) await w;
+      }
+    if (writing) await writing;
+    if (out.length > 0) await output.writeText(out.bytes.subarray(0, out.length));
+  } catch (e) {
+    if (isSodaClientError(e)) counters.errors++;
     throw e;
   }
 }

@@ -1,5 +1,5 @@
 import type { AnnotateOptions } from "../../src/annotate/annotator.js";
-import { Annotator, JsonBytes } from "../../src/annotate/annotator.js";
+import { Annotator, type JsonBytes } from "../../src/annotate/annotator.js";
 import type { TagLexicon } from "../../src/annotate/segment.js";
 import type { Annotation, AnnotRequest } from "./types.js";
 
@@ -15,18 +15,12 @@ export interface Tagger {
    */
   annotateJson?(text: string, signal?: AbortSignal): Promise<string>;
   /**
-   * The annotations as the UTF-8 JSON text of an array, with their number, when the tagger can write
-   * them so without making annotation objects (the in-process engine): the runner writes JSONL output
-   * from it, in preference to {@link annotateJson}. Optional.
+   * Appends to `out` the annotations as the UTF-8 JSON text of an array, synchronously, and returns
+   * their number, when the tagger can (the in-process engine): the runner writes JSONL output with it,
+   * in preference to {@link annotateJson}. Optional.
    */
-  annotateJsonBytes?(text: string, signal?: AbortSignal): Promise<JsonBytesResult>;
+  annotateJsonInto?(text: string, out: JsonBytes): number;
   close(): Promise<void>;
-}
-
-/** What {@link Tagger.annotateJsonBytes} gives: a JSON array's UTF-8 bytes and its length. */
-export interface JsonBytesResult {
-  json: Uint8Array;
-  count: number;
 }
 
 /** Opens a tagger; called once per partition. */
@@ -69,14 +63,9 @@ export function withFirstCall(open: OpenTagger, first: () => Promise<void>): Ope
  */
 export function inProcessTaggers(lexicons: readonly TagLexicon[], options: AnnotateOptions): OpenTagger {
   const annotator = new Annotator();
-  const out = new JsonBytes();
   const tagger: Tagger = {
     annotate: async (text) => annotator.annotate(text, lexicons as TagLexicon[], options),
-    annotateJsonBytes: async (text) => {
-      out.reset();
-      const count = annotator.annotateJson(text, lexicons, options, out);
-      return { json: out.bytes.slice(0, out.length), count };
-    },
+    annotateJsonInto: (text, out) => annotator.annotateJson(text, lexicons, options, out),
     close: async () => {},
   };
   return () => tagger;
