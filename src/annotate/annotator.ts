@@ -338,6 +338,7 @@ export class Annotator {
         const seg = segments[s];
         const compiled = seg.forMode(mode);
         findMatches(compiled, t, m, s);
+        if (seg.alwaysLive === true) continue;
         // Drop candidates whose entities are all dead (deleted or replaced in a newer segment), so a
         // stale name never dominates a live one in overlap resolution.
         let w = before;
