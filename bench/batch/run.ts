@@ -21,8 +21,8 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import pLimit from "p-limit";
 import { Pool } from "undici";
+import { httpTaggers } from "../../clients/batch/http-taggers.js";
 import { RunCounters, runPartitions } from "../../clients/batch/runner.js";
-import { httpTaggers } from "../../clients/batch/taggers.js";
 
 const { values } = parseArgs({
   options: {

@@ -25,6 +25,7 @@ export {
   SodaResponseError,
   SodaTimeoutError,
 } from "./errors.js";
+export { httpTaggers } from "./http-taggers.js";
 export {
   type OrderedMapOptions,
   OrderedWindow,
@@ -51,7 +52,6 @@ export {
 } from "./runner.js";
 export {
   type AnnotSettings,
-  httpTaggers,
   inProcessTaggers,
   type OpenTagger,
   type Tagger,

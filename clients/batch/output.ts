@@ -16,7 +16,11 @@ export const OUTPUT_FORMATS: readonly OutputFormat[] = ["jsonl", "standoff"];
 
 /** A place lines are written to: a file made visible whole on commit, or a stream. */
 export interface LineSink {
-  write(text: string): Promise<void>;
+  /**
+   * Appends text, or bytes already UTF-8. Bytes are written (or copied) by the time the promise
+   * resolves: the caller may then reuse their buffer.
+   */
+  write(text: string | Uint8Array): Promise<void>;
   /** Makes everything written visible (a file: fsync, then rename into place). */
   commit(): Promise<void>;
   /** Drops what was written (a file: removes the temporary file). Safe to call after a failure. */
@@ -26,7 +30,7 @@ export interface LineSink {
 /** The extension of a partition output file. */
 export const outputExtension = (format: OutputFormat): string => (format === "jsonl" ? ".jsonl" : ".tsv");
 
-async function writeTo(stream: Writable, text: string): Promise<void> {
+async function writeTo(stream: Writable, text: string | Uint8Array): Promise<void> {
   if (!stream.write(text))
     await new Promise<void>((resolve, reject) => {
       const done = (e?: Error) => {
@@ -65,6 +69,13 @@ export async function atomicFile(target: string, temp: string): Promise<LineSink
   };
   return {
     async write(text) {
+      if (typeof text !== "string") {
+        // Bytes (an in-process run's buffer of JSON lines) go out at once, after the text before them.
+        await flush();
+        for (let at = 0; at < text.length; )
+          at += (await handle.write(text, at, text.length - at)).bytesWritten;
+        return;
+      }
       buffered.push(text);
       size += text.length;
       if (size >= FLUSH_AT) await flush();
@@ -88,7 +99,12 @@ export async function atomicFile(target: string, temp: string): Promise<LineSink
 
 /** A stream as a sink (standard output); commit and discard only flush. */
 export function streamSink(stream: Writable): LineSink {
-  return { write: (text) => writeTo(stream, text), commit: async () => {}, discard: async () => {} };
+  return {
+    // Bytes are copied: the stream keeps what it was given until it is written, and the caller reuses them.
+    write: (text) => writeTo(stream, typeof text === "string" ? text : Buffer.from(text)),
+    commit: async () => {},
+    discard: async () => {},
+  };
 }
 
 const escapeTsv = (s: string) =>
@@ -137,7 +153,7 @@ export class PartitionOutput {
   }
 
   /** Writes lines already formatted for the main output (a run of results, jsonl error lines). */
-  writeText(text: string): Promise<void> {
+  writeText(text: string | Uint8Array): Promise<void> {
     return this.main.write(text);
   }
 

@@ -3,6 +3,7 @@ import { existsSync } from "node:fs";
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import pLimit from "p-limit";
+import { JsonBytes } from "../../src/annotate/annotator.js";
 import { type InputItem, listPartitions, type Partition, readPartitionBatches } from "./documents.js";
 import { isDocumentError, isSodaClientError, type SodaClientError } from "./errors.js";
 import { OrderedWindow } from "./ordered-window.js";
@@ -109,6 +110,8 @@ async function annotate(
   output: PartitionOutput,
   options: AnnotateItemsOptions,
 ): Promise<void> {
+  const into = output.format === "jsonl" ? tagger.annotateJsonInto?.bind(tagger) : undefined;
+  if (into) return annotateInto(inputs, batched, into, output, options);
   const { counters, onError, onDocument } = options;
   const abort = new AbortController();
   const { signal } = abort;
@@ -180,6 +183,84 @@ async function annotate(
     if (isSodaClientError(e)) counters.errors++;
     // Calls still in flight are of no use once the partition has failed.
     abort.abort();
+    throw e;
+  }
+}
+
+/** Bytes of output an in-process run gathers before it writes them (one of its two buffers). */
+const WRITE_BYTES = 1 << 20;
+
+/**
+ * {@link annotate} with a tagger that writes JSON bytes synchronously ({@link Tagger.annotateJsonInto},
+ * the in-process engine), for JSONL output: each document in turn, its line written straight into one
+ * of two reused byte buffers, which go to the output whole while the other fills. No window, no
+ * promise, string or buffer per document, nothing for the collector.
+ */
+async function annotateInto(
+  inputs: AsyncIterable<InputItem> | AsyncIterable<readonly InputItem[]>,
+  batched: boolean,
+  into: (text: string, out: JsonBytes) => number,
+  output: PartitionOutput,
+  options: AnnotateItemsOptions,
+): Promise<void> {
+  const { counters, onDocument } = options;
+  const emit = options.onError === "emit";
+  let out = new JsonBytes();
+  let spare = new JsonBytes();
+  let writing: Promise<void> | undefined;
+  const flush = async () => {
+    // The spare buffer is free once its write is done (a sink is done with bytes when write resolves).
+    if (writing) await writing;
+    const full = out;
+    out = spare;
+    spare = full;
+    out.reset();
+    writing = output.writeText(full.bytes.subarray(0, full.length));
+  };
+  const each = (item: InputItem): undefined | Promise<void> => {
+    counters.documents++;
+    if ("error" in item) {
+      if (!emit) throw item.error;
+      counters.errors++;
+      out.append(formatError(item.id, item.error));
+    } else {
+      const mark = out.length;
+      // `{"id":…,"annotations":`, the array, then `}` and the newline.
+      out.append(formatJsonResult(item.id, "").slice(0, -2));
+      try {
+        counters.annotations += into(item.text, out);
+      } catch (e) {
+        if (!emit || !isDocumentError(e)) throw e;
+        counters.errors++;
+        out.length = mark;
+        out.append(formatError(item.id, e as SodaClientError));
+        onDocument?.();
+        return out.length >= WRITE_BYTES ? flush() : undefined;
+      }
+      const p = out.room(2);
+      out.bytes[p] = 0x7d;
+      out.bytes[p + 1] = 0x0a;
+      out.length = p + 2;
+    }
+    onDocument?.();
+    return out.length >= WRITE_BYTES ? flush() : undefined;
+  };
+  try {
+    if (batched) {
+      for await (const batch of inputs as AsyncIterable<readonly InputItem[]>)
+        for (const item of batch) {
+          const w = each(item);
+          if (w) await w;
+        }
+    } else
+      for await (const item of inputs as AsyncIterable<InputItem>) {
+        const w = each(item);
+        if (w) await w;
+      }
+    if (writing) await writing;
+    if (out.length > 0) await output.writeText(out.bytes.subarray(0, out.length));
+  } catch (e) {
+    if (isSodaClientError(e)) counters.errors++;
     throw e;
   }
 }

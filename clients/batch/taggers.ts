@@ -1,7 +1,6 @@
 import type { AnnotateOptions } from "../../src/annotate/annotator.js";
-import { Annotator } from "../../src/annotate/annotator.js";
+import { Annotator, type JsonBytes } from "../../src/annotate/annotator.js";
 import type { TagLexicon } from "../../src/annotate/segment.js";
-import { annotBody, SodaClient, type SodaClientOptions } from "./client.js";
 import type { Annotation, AnnotRequest } from "./types.js";
 
 /**
@@ -15,6 +14,12 @@ export interface Tagger {
    * (the service's answer, spliced): the runner writes JSONL output from it. Optional.
    */
   annotateJson?(text: string, signal?: AbortSignal): Promise<string>;
+  /**
+   * Appends to `out` the annotations as the UTF-8 JSON text of an array, synchronously, and returns
+   * their number, when the tagger can (the in-process engine): the runner writes JSONL output with it,
+   * in preference to {@link annotateJson}. Optional.
+   */
+  annotateJsonInto?(text: string, out: JsonBytes): number;
   close(): Promise<void>;
 }
 
@@ -23,20 +28,6 @@ export type OpenTagger = () => Tagger;
 
 /** The fields of annot.json other than `text`. */
 export type AnnotSettings = Omit<AnnotRequest, "text">;
-
-/** Taggers that each send `annot.json` calls through a client of their own. */
-export function httpTaggers(client: SodaClientOptions, settings: AnnotSettings): OpenTagger {
-  const frozen = Object.freeze({ ...settings });
-  const body = annotBody(frozen);
-  return () => {
-    const c = new SodaClient(client);
-    return {
-      annotate: async (text, signal) => (await c.annot({ ...frozen, text }, { signal })).annotations,
-      annotateJson: (text, signal) => c.annotJson(body(text), { signal }),
-      close: () => c.close(),
-    };
-  };
-}
 
 /**
  * `open`'s taggers, with `first` awaited before the first call of any of them (e.g. a probe of the
@@ -74,6 +65,7 @@ export function inProcessTaggers(lexicons: readonly TagLexicon[], options: Annot
   const annotator = new Annotator();
   const tagger: Tagger = {
     annotate: async (text) => annotator.annotate(text, lexicons as TagLexicon[], options),
+    annotateJsonInto: (text, out) => annotator.annotateJson(text, lexicons, options, out),
     close: async () => {},
   };
   return () => tagger;

@@ -77,6 +77,9 @@ export class Lexicon implements TagLexicon, TagSegment {
     return true;
   }
 
+  /** Every entity of an in-memory lexicon is live (it is never updated). */
+  readonly alwaysLive = true;
+
   /** Modes compiled so far. */
   get compiledModes(): StreamingMode[] {
     return [...this.compiled.keys()];

@@ -17,6 +17,8 @@ export interface TagSegment {
   entityNames(doc: number): readonly string[];
   /** False when the doc was deleted or replaced by a newer segment. */
   isLive(doc: number): boolean;
+  /** True when every doc is live for good (an in-memory lexicon): the tagger need not ask. */
+  readonly alwaysLive?: boolean;
 }
 
 /** A named lexicon as the annotator sees it: its live segments, oldest first. */

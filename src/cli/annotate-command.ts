@@ -1,7 +1,7 @@
 import { createReadStream, existsSync, statSync } from "node:fs";
 import { basename, join } from "node:path";
 import { parseArgs } from "node:util";
-import { SodaClient, type SodaClientOptions } from "../../clients/batch/client.js";
+import type { SodaClient, SodaClientOptions } from "../../clients/batch/client.js";
 import { readJsonlBatches } from "../../clients/batch/documents.js";
 import { isSodaClientError, isSodaHttpError, isSodaInputError } from "../../clients/batch/errors.js";
 import {
@@ -12,17 +12,13 @@ import {
   streamSink,
 } from "../../clients/batch/output.js";
 import { annotateBatches, type OnError, RunCounters, runPartitions } from "../../clients/batch/runner.js";
-import {
-  httpTaggers,
-  inProcessTaggers,
-  type OpenTagger,
-  withFirstCall,
-} from "../../clients/batch/taggers.js";
+import { inProcessTaggers, type OpenTagger, withFirstCall } from "../../clients/batch/taggers.js";
 import type { MatchingMode } from "../../clients/batch/types.js";
 import { loadTsv } from "../../ontologies/tsv.js";
 import { type Entry, Lexicon } from "../annotate/lexicon.js";
 import { isOverlapPolicy, OVERLAP_POLICIES } from "../annotate/overlaps.js";
 import type { TagLexicon } from "../annotate/segment.js";
+import { prepareTagging } from "../annotate/tagger.js";
 import { CHUNK_MODES, fuzzyIndex, isChunkMode } from "../fuzzy/index.js";
 import { LexiconStore } from "../lexicon/store.js";
 import { isTextFormat, TEXT_FORMATS } from "../text/clean.js";
@@ -97,8 +93,14 @@ function count(name: string, raw: string, problems: string[]): number {
   return n;
 }
 
-/** Validates the flags; returns the problems found instead when there are any. */
-function settingsOf(values: ReturnType<typeof parse>["values"]): Settings | string[] {
+/**
+ * Validates the flags; returns the problems found instead when there are any. `Client`: the HTTP
+ * client's class, loaded only when there is a --url.
+ */
+function settingsOf(
+  values: ReturnType<typeof parse>["values"],
+  Client: typeof SodaClient | undefined,
+): Settings | string[] {
   const problems: string[] = [];
   const { matching, overlaps } = values;
   const textFormat = values["text-format"] ?? values.format ?? "text";
@@ -143,7 +145,7 @@ function settingsOf(values: ReturnType<typeof parse>["values"]): Settings | stri
     client = { url, connections: concurrency, retry: { retries } };
     if (values["api-key"] !== undefined) client.apiKey = values["api-key"];
     try {
-      new SodaClient(client).close();
+      new Client!(client).close();
     } catch (e) {
       return [`--url: ${(e as Error).message}`];
     }
@@ -230,6 +232,7 @@ async function loadLexicons(names: string[], tsv: string[], dataDir: string): Pr
  * wrong URL, are usage mistakes, not per-document errors.
  */
 async function probe(s: Settings, annot: Record<string, unknown>): Promise<void> {
+  const { SodaClient } = await import("../../clients/batch/client.js");
   const client = new SodaClient({ ...s.client!, retry: { retries: 2 } });
   try {
     await client.annot({ ...(annot as { lexicon: string }), text: "" });
@@ -256,6 +259,7 @@ async function openTaggers(
       ...(s.threshold === undefined ? {} : { threshold: s.threshold }),
       format: s.textFormat,
     };
+    const { httpTaggers } = await import("../../clients/batch/http-taggers.js");
     const open = httpTaggers(
       { ...s.client, retry: { ...s.client.retry, onRetry: () => counters.retries++ } },
       annot,
@@ -266,11 +270,13 @@ async function openTaggers(
   }
   const lexicons = await loadLexicons(s.names, values.tsv, values["data-dir"]);
   const matching = s.matching as (typeof ANNOTATE_MODES)[number];
-  // Compile (or load) each segment for the mode before the clock of the first document starts; the
-  // fuzzy mode builds its index of the names instead (the other chunk modes build theirs on first use).
+  // Compile (or load) each segment for the mode before the clock of the first document starts, with its
+  // first-token filter complete (a batch job pays for all of it anyway, and no document is then tagged
+  // at the unfiltered rate); the fuzzy mode builds its index of the names instead (the other chunk
+  // modes build theirs on first use).
   for (const l of lexicons)
     for (const seg of l.segments())
-      if (isStreamingMode(matching)) seg.forMode(matching);
+      if (isStreamingMode(matching)) prepareTagging(seg.forMode(matching));
       else if (matching === "fuzzy") fuzzyIndex(seg);
   return inProcessTaggers(lexicons, {
     matching,
@@ -324,7 +330,10 @@ export async function annotateCommand(argv: string[], log: (line: string) => voi
     log(USAGE);
     return 0;
   }
-  const s = settingsOf(values);
+  const s = settingsOf(
+    values,
+    values.url === undefined ? undefined : (await import("../../clients/batch/client.js")).SodaClient,
+  );
   if (Array.isArray(s)) {
     log(`soda annotate: ${s.join("; ")}\n\n${USAGE}`);
     return 2;

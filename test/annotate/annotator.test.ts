@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { type Annotation, Annotator } from "../../src/annotate/annotator.js";
+import { type Annotation, Annotator, JsonBytes } from "../../src/annotate/annotator.js";
 import { type Entry, Lexicon } from "../../src/annotate/lexicon.js";
 import { OVERLAP_POLICIES } from "../../src/annotate/overlaps.js";
 import { setFirstTokenFilterBudget } from "../../src/annotate/tagger.js";
@@ -183,6 +183,68 @@ describe("offsets", () => {
         }
       }),
       { numRuns: 300 },
+    );
+  });
+});
+
+describe("annotateJson", () => {
+  it("writes the bytes of JSON.stringify(annotate(…)), for random texts, modes and formats", () => {
+    const names = [
+      "paris",
+      "new york",
+      "β catenin",
+      'say "hi"',
+      "Crohn's disease",
+      "the who",
+      "Paris",
+      "😀 face",
+    ];
+    const lexicons = [
+      lex(
+        "r",
+        names.map((n, i) => ({ id: i % 3 === 0 ? `id"${i}\\é` : String(i), names: [n, n.toUpperCase()] })),
+      ),
+      lex('s"2', [
+        { id: "a", names: ["paris"] },
+        { id: "b", names: ["paris", "new york"] },
+      ]),
+    ];
+    const piece = fc.oneof(
+      fc.constantFrom(
+        ...names,
+        "PARIS",
+        "NEW  YORK",
+        "β-catenin",
+        "😀",
+        "<b>",
+        "&amp;",
+        " ",
+        "\n",
+        "\\",
+        '"',
+        "of the",
+      ),
+      fc.string({ maxLength: 4 }),
+    );
+    const json = new JsonBytes();
+    const decoder = new TextDecoder();
+    fc.assert(
+      fc.property(
+        fc.array(piece, { maxLength: 14 }),
+        fc.constantFrom(...STREAMING_MODES),
+        fc.constantFrom("text" as const, "html" as const),
+        fc.constantFrom(...OVERLAP_POLICIES),
+        (parts, mode, format, overlaps) => {
+          const text = parts.join("");
+          const options = { matching: mode, format, overlaps };
+          const expected = JSON.stringify(annotator.annotate(text, lexicons, options));
+          json.reset();
+          const n = annotator.annotateJson(text, lexicons, options, json);
+          expect(decoder.decode(json.bytes.subarray(0, json.length))).toBe(expected);
+          expect(n).toBe((JSON.parse(expected) as unknown[]).length);
+        },
+      ),
+      { numRuns: 500 },
     );
   });
 });

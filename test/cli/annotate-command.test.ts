@@ -179,4 +179,32 @@ describe("soda annotate", () => {
       /string "text"/,
     );
   });
+
+  it("with --on-error emit, writes an error line in place of a malformed one, in-process", async () => {
+    const broken = join(dir, "emit.jsonl");
+    const docs = Array.from({ length: 300 }, (_, i) => ({
+      id: `d${i}`,
+      text: `to France and "Viet Nam" ${i}`,
+    }));
+    writeFileSync(
+      broken,
+      [
+        ...docs.slice(0, 150).map((d) => JSON.stringify(d)),
+        '{"id": 2, "text": "Fra',
+        ...docs.slice(150).map((d) => JSON.stringify(d)),
+      ].join("\n"),
+    );
+    const output = join(dir, "emit-out.jsonl");
+    const args = ["--tsv", COUNTRIES, "--lexicon", "countries", "--input", broken, "--output", output];
+    const { code } = await run([...args, "--on-error", "emit"]);
+    expect(code).toBe(0);
+    const lines = readFileSync(output, "utf8").trimEnd().split("\n");
+    expect(lines).toHaveLength(301);
+    expect(JSON.parse(lines[150]).error.code).toBeDefined();
+    const parsed = lines.filter((_, i) => i !== 150).map((l) => JSON.parse(l));
+    expect(parsed.map((l) => l.id)).toEqual(docs.map((d) => d.id));
+    expect(parsed[7].annotations.map((a: { id: string }) => a.id)).toEqual(["FR", "VN"]);
+    // The same lines as the annotations written one JSON.stringify at a time.
+    expect(lines[0]).toBe(JSON.stringify({ id: "d0", annotations: parsed[0].annotations }));
+  });
 });
