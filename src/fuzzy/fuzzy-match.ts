@@ -280,6 +280,8 @@ const CONTEXT_COST = 0.25;
 const MAX_CONTEXT_CHILDREN = 512;
 /** ... nor, with the relaxed bound, past this many: more children, more words two edits away. */
 const MAX_RELAXED_CHILDREN = 128;
+/** First words of a fitting length looked at for a garbled token that may begin a name. */
+const MAX_FIRST_WORDS = 512;
 
 /**
  * Annotates `text` against `lexicons` tolerating OCR errors. Tokens are read as dictionary words
@@ -598,7 +600,7 @@ function walkSegment(
         const alt = a1[r];
         if (alt.cost > 0 || alt.w1 >= 0) continue;
         const near: number[] = [];
-        idx.firstWordsBefore(alt.w0, tw, 1, MAX_CONTEXT_CHILDREN * 4, near);
+        idx.firstWordsBefore(alt.w0, tw, 1, MAX_FIRST_WORDS, near);
         for (let q = 0; q < near.length; q += 3) {
           const nl = words[near[q]].length + 1;
           follow(k, k + 1, near[q + 1], alt, near[q + 2] + CONTEXT_COST + spanCost(t.gap[k]), cl, nl, 1);
