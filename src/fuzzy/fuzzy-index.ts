@@ -168,10 +168,11 @@ export class FuzzyIndex {
         if (!dup) this.addPosting(node, doc, i);
       }
     }
-    this.buildChildren();
-    this.buildSkeletons();
     this.wordLen = new Uint8Array(this.words.length);
     for (let w = 0; w < this.words.length; w++) this.wordLen[w] = Math.min(255, this.words[w].length);
+    this.buildChildren();
+    this.buildBefore();
+    this.buildSkeletons();
   }
 
   private childOrAdd(node: number, word: number): number {
@@ -297,8 +298,8 @@ export class FuzzyIndex {
   }
 
   // Names by their second word: for word w2, the (first word, its node) pairs of the names whose
-  // second word is w2, shortest first word first (CSR; built on first use).
-  private beforeStart: Int32Array | null = null;
+  // second word is w2, shortest first word first (CSR).
+  private beforeStart: Int32Array = new Int32Array(1);
   private beforeList: Int32Array = new Int32Array(0);
 
   /**
@@ -307,11 +308,10 @@ export class FuzzyIndex {
    * glyphs for a token of two characters, of one letter more or less at most, and not the token itself
    * ("cel polarity", "wot signaling pathway", "1l-10"). At most `maxScan` first words of a fitting
    * length are looked at. For a garbled short token that begins a name, which its next word vouches
-   * for. The index is built on first use: O(names' second words); then O(first words looked at).
+   * for. Cost O(first words looked at); the index is built with the rest (O(names' second words)).
    */
   firstWordsBefore(second: number, token: string, maxEdits: number, maxScan: number, out: number[]): void {
-    if (this.beforeStart === null) this.buildBefore();
-    const start = this.beforeStart as Int32Array;
+    const start = this.beforeStart;
     const list = this.beforeList;
     const len = token.length;
     const gk = len <= 2 ? glyphSkeleton(token) : "";
