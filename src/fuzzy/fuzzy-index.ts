@@ -3,6 +3,7 @@ import { englishWords, isCommonEnglishWord, isEnglishWord } from "../chunker/pos
 import { isStopWord } from "../text/stop-words.js";
 import { growInt32 } from "../util/grow.js";
 import { DeletionIndex } from "./deletion-index.js";
+import { GenerationalMemo } from "./memo.js";
 import { phraseWords } from "./normalize.js";
 import { glyphSkeleton, ocrDistance, skeleton } from "./ocr-distance.js";
 import { TOKENS } from "./token-table.js";
@@ -64,6 +65,8 @@ export interface FuzzyStats {
 }
 
 const MAX_ALTS = 8;
+/** Distinct tokens (and joined pairs) an index remembers the readings of, in use first. */
+const MEMO_CAPACITY = 262_144;
 /** Most token pairs {@link FuzzyIndex.joinedById} remembers before it starts over. */
 const MAX_PAIRS = 1 << 18;
 /** Share of a word's letters that a relaxed in-context reading may edit ({@link FuzzyIndex.childrenNear}). */
@@ -102,10 +105,10 @@ export class FuzzyIndex {
   maxWords = 1;
   /** Length of the longest word of the names: a longer token, less its edits, can be none of them. */
   maxWordLength = 0;
-  private readonly memo = new Map<string, TokenInfo>();
+  private readonly memo = new GenerationalMemo<TokenInfo>(MEMO_CAPACITY);
   private byId: (TokenInfo | undefined)[] = [];
   private byIdEpoch = -1;
-  private readonly joinMemo = new Map<string, Alt[] | null>();
+  private readonly joinMemo = new GenerationalMemo<Alt[] | null>(MEMO_CAPACITY);
   // Pairs of token ids → joinedReadings (open addressing; keys (a, b) side by side, -1: empty).
   private pairKeys: Int32Array = new Int32Array(0);
   private pairAlts: (Alt[] | null)[] = [];
@@ -439,7 +442,6 @@ export class FuzzyIndex {
   token(token: string): TokenInfo {
     const hit = this.memo.get(token);
     if (hit !== undefined) return hit;
-    if (this.memo.size >= 262_144) this.memo.clear();
     const r = this.classify(token);
     this.memo.set(token, r);
     return r;
@@ -526,7 +528,6 @@ export class FuzzyIndex {
   joinedReadings(joined: string): Alt[] | null {
     const hit = this.joinMemo.get(joined);
     if (hit !== undefined) return hit;
-    if (this.joinMemo.size >= 262_144) this.joinMemo.clear();
     const exact = this.vocab.get(joined);
     const r: Alt[] | null =
       exact !== undefined
