@@ -39,16 +39,20 @@ export function posTags(words: readonly string[]): string[] {
 
 let known: Set<string> | null = null;
 
+/** The entries of the tagger's English lexicon, as written there (read once per call: cache the result). */
+function lexiconEntries(): string[] {
+  const lex = require("natural/lib/natural/brill_pos_tagger/data/English/lexicon_from_posjs.json") as Record<
+    string,
+    unknown
+  >;
+  return Object.keys(lex);
+}
+
 /** The tagger's English lexicon, lower-cased (loaded on first use; the same set every call). */
 export function englishWords(): ReadonlySet<string> {
   if (known === null) {
-    const lex =
-      require("natural/lib/natural/brill_pos_tagger/data/English/lexicon_from_posjs.json") as Record<
-        string,
-        unknown
-      >;
     known = new Set();
-    for (const w of Object.keys(lex)) known.add(w.toLowerCase());
+    for (const w of lexiconEntries()) known.add(w.toLowerCase());
   }
   return known;
 }
@@ -70,13 +74,8 @@ let common: Set<string> | null = null;
  */
 export function isCommonEnglishWord(lowerWord: string): boolean {
   if (common === null) {
-    const lex =
-      require("natural/lib/natural/brill_pos_tagger/data/English/lexicon_from_posjs.json") as Record<
-        string,
-        unknown
-      >;
     common = new Set();
-    for (const w of Object.keys(lex)) if (w === w.toLowerCase()) common.add(w);
+    for (const w of lexiconEntries()) if (w === w.toLowerCase()) common.add(w);
   }
   return common.has(lowerWord);
 }

@@ -494,6 +494,26 @@ function walkSegment(
     return true;
   };
 
+  // Token k read as the next word of a name begun, for each (word, child, cost) triple of `near`: the
+  // match recorded, and the walk on. `nameLen` counts the separator before the word.
+  const readAsNext = (
+    first: number,
+    k: number,
+    near: number[],
+    cost: number,
+    covLen: number,
+    nameLen: number,
+    nw: number,
+  ) => {
+    for (let r = 0; r < near.length; r += 3) {
+      const nl = nameLen + words[near[r]].length;
+      const cc = cost + near[r + 2] + CONTEXT_COST;
+      record(first, k, near[r + 1], cc, covLen, nl, nw + 1);
+      if (t.gap[k] !== GAP_BLOCK)
+        walk(first, k + 1, near[r + 1], cc + spanCost(t.gap[k]), covLen, nl, nw + 1);
+    }
+  };
+
   // Depth-first walk: `node` reached after reading tokens [first, k); `nw` words read.
   const walk = (
     first: number,
@@ -532,12 +552,7 @@ function walkSegment(
       const maxEdits = suspect ? Number.POSITIVE_INFINITY : 1;
       idx.childrenNear(node, word, MAX_CONTEXT_CHILDREN, maxEdits, near);
       const cl = covLen + sep + word.length;
-      for (let r = 0; r < near.length; r += 3) {
-        const nl = nameLen + sep + words[near[r]].length;
-        const cc = cost + near[r + 2] + CONTEXT_COST;
-        record(first, k, near[r + 1], cc, cl, nl, nw + 1);
-        if (t.gap[k] !== GAP_BLOCK) walk(first, k + 1, near[r + 1], cc + spanCost(t.gap[k]), cl, nl, nw + 1);
-      }
+      readAsNext(first, k, near, cost, cl, nameLen + sep, nw);
       // A garbled token between words of a name, past the edits a word alone may take ("adult ctin-hased
       // cuticle development"): read as the name's next word if the name's next word follows; then the
       // whole name's confidence bounds the edits. Never twice in a row, never at the name's end.
@@ -562,13 +577,7 @@ function walkSegment(
     ) {
       const near: number[] = [];
       idx.childrenSameGlyphs(node, word, MAX_CONTEXT_CHILDREN, near);
-      const cl = covLen + sep + word.length;
-      for (let r = 0; r < near.length; r += 3) {
-        const nl = nameLen + sep + words[near[r]].length;
-        const cc = cost + near[r + 2] + CONTEXT_COST;
-        record(first, k, near[r + 1], cc, cl, nl, nw + 1);
-        if (t.gap[k] !== GAP_BLOCK) walk(first, k + 1, near[r + 1], cc + spanCost(t.gap[k]), cl, nl, nw + 1);
-      }
+      readAsNext(first, k, near, cost, covLen + sep + word.length, nameLen + sep, nw);
     }
     const a2 = pair[k];
     if (a2 !== null) {
